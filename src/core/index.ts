@@ -1,0 +1,7 @@
+// Public face of core/: shared types and helpers. Imports nothing else of ours.
+export * from './severity.ts';
+export * from './event.ts';
+export * from './alert.ts';
+export * from './finding.ts';
+export * from './errors.ts';
+export * from './ids.ts';

@@ -1,0 +1,3 @@
+// Public face of ingest/.
+export * from './formats/types.ts';
+export * from './logsource.ts';
