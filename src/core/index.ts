@@ -5,3 +5,4 @@ export * from './alert.ts';
 export * from './finding.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export * from './repository.ts';
