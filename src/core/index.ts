@@ -6,3 +6,5 @@ export * from './finding.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './repository.ts';
+export * from './time.ts';
+export * from './config.ts';
