@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   SIGMA_PLACEHOLDER: { summary: 'an expand placeholder has no value', exit: 2, http: 400 },
   SIGMA_LIMIT: { summary: 'a rule exceeds an engine limit', exit: 2, http: 400 },
   SIGMA_TEST_FAILED: { summary: 'a rule regression case failed', exit: 1, http: 500 },
+  SIGMA_CORRELATION_STATE: { summary: 'a correlation state snapshot is malformed or of an unsupported version', exit: 2, http: 400 },
   // billing
   X12_BAD_ENVELOPE: { summary: 'X12 interchange envelope (ISA/GS/ST) is invalid', exit: 2, http: 400 },
   X12_UNSUPPORTED_VERSION: { summary: 'X12 version not supported', exit: 2, http: 400 },
