@@ -403,6 +403,7 @@ export class CorrelationEngine {
     const t = ev.time;
     if (typeof t !== 'number' || !Number.isFinite(t)) { c.noTime++; return undefined; }
     if (t < c.watermark - this.lateness) { c.lateDropped++; return undefined; }
+    if (t > c.watermark) c.watermark = t;
     const fields = ev.fields ?? {};
 
     // group key
@@ -465,7 +466,6 @@ export class CorrelationEngine {
     }
 
     const e: Entry = { t, s: ++this.seq, r: sub.r, v, id };
-    if (t > c.watermark) c.watermark = t;
     if (t > g.lastSeen) g.lastSeen = t;
     if (this.maxEvents > 0) {
       g.events.push(ev);
@@ -477,27 +477,29 @@ export class CorrelationEngine {
       entries.push(e);
       this.add(c, g, e);
       this.advanceHead(c, g, t - c.span);
+      // Bounds hold before evaluation: the window never sees more than maxEntriesPerGroup entries.
+      if (entries.length > this.maxEntries) this.capEntries(c, g);
+      else if (g.head >= 64) this.pruneExpired(c, g);
+      const es = g.entries;
       const value = this.liveValue(c, g);
-      if (this.satisfied(c, g, value, g.head, entries.length - 1)) fired = this.fire(c, g, g.head, entries.length - 1, value);
+      if (this.satisfied(c, g, value, g.head, es.length - 1)) fired = this.fire(c, g, g.head, es.length - 1, value);
     } else {
-      const pos = upperBound(entries, t);
-      entries.splice(pos, 0, e);
+      entries.splice(upperBound(entries, t), 0, e);
       const lastT = entries[entries.length - 1].t;
       if (t >= lastT - c.span) this.add(c, g, e); else g.head++;
+      if (entries.length > this.maxEntries) this.capEntries(c, g);
       // Re-evaluate every window that contains the late entry: those ending at it and at later entries
-      // up to t + span.
+      // up to t + span. (If the cap just evicted it, there is nothing to evaluate.)
+      const es = g.entries;
+      const pos = es.indexOf(e);
       const limit = t + c.span;
-      for (let j = pos; j < entries.length && entries[j].t <= limit; j++) {
-        const lo = lowerBound(entries, entries[j].t - c.span, j + 1);
-        const value = this.scanValue(c, entries, lo, j);
+      for (let j = pos; pos >= 0 && j < es.length && es[j].t <= limit; j++) {
+        const lo = lowerBound(es, es[j].t - c.span, j + 1);
+        const value = this.scanValue(c, es, lo, j);
         if (this.satisfied(c, g, value, lo, j)) { fired = this.fire(c, g, lo, j, value); break; }
       }
     }
 
-    if (c.groups.get(key) === g) {
-      if (g.entries.length > this.maxEntries) this.capEntries(c, g);
-      else if (g.head >= 64) this.pruneExpired(c, g);
-    }
     if (c.watermark >= c.nextSweep) {
       this.sweepExpired(c);
       c.nextSweep = c.watermark + c.span + this.lateness;

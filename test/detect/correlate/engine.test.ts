@@ -1,0 +1,264 @@
+// Engine behaviour beyond single-rule vectors: chained correlations, generate, reference resolution
+// errors, snapshot/restore and option validation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
+import { ClaimGuardError } from '../../../src/core/index.ts';
+import {
+  CorrelationEngine, parseCorrelationRule, type CorrelationRule, type CorrelationSnapshot,
+} from '../../../src/detect/correlate/index.ts';
+import { BASE, corr, ev, firedAt, run, type Step } from './helpers.ts';
+
+const S = 1000;
+
+function throwsCode(fn: () => unknown, code: string, path?: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof ClaimGuardError, String(e));
+    assert.equal(e.code, code, e.message);
+    if (path !== undefined) assert.equal(e.location?.path, path);
+    return true;
+  });
+}
+
+// The specification's own example: many failed logins followed by a successful login (multi-document).
+const SPEC_EXAMPLE = `
+title: Correlation - Multiple Failed Logins Followed by Successful Login
+id: b180ead8-d58f-40b2-ae54-c8940995b9b6
+status: experimental
+author: Florian Roth (Nextron Systems)
+date: 2023-06-16
+correlation:
+    type: temporal_ordered
+    rules:
+        - multiple_failed_login
+        - successful_login
+    group-by:
+        - User
+    timespan: 10m
+falsepositives:
+    - Unlikely
+level: high
+---
+title: Multiple failed logons
+id: a8418a5a-5fc4-46b5-b23b-6c73beb19d41
+name: multiple_failed_login
+correlation:
+    type: event_count
+    rules:
+        - failed_login
+    group-by:
+        - User
+    timespan: 10m
+    condition:
+        gte: 10
+`;
+
+function specRules(): CorrelationRule[] {
+  return parseAllDocuments(SPEC_EXAMPLE).map((d, i) => {
+    const pos = d.contents?.range?.[0] ?? 0;
+    const line = SPEC_EXAMPLE.slice(0, pos).split('\n').length;
+    return parseCorrelationRule(d.toJS() as Record<string, unknown>, { file: 'mr_spec.yml', line, column: 1, source: `mr_spec.yml#${i}` });
+  });
+}
+const SPEC_BASE = [
+  { id: '53ba33fd-3a50-4468-a5ef-c583635cfa92', name: 'failed_login' },
+  { id: '4d0a2c83-c62c-4ed4-b475-c7e23a9269b8', name: 'successful_login' },
+];
+
+test('chained correlation from the specification: 10 failed logins then a success fires the outer rule only', () => {
+  const engine = new CorrelationEngine(specRules(), { baseRules: SPEC_BASE });
+  const out = [];
+  for (let i = 0; i < 10; i++) {
+    out.push(...engine.onMatch({ ruleId: SPEC_BASE[0].id, ruleName: 'failed_login', event: ev(i * S, { User: 'mallory' }) }));
+  }
+  assert.equal(out.length, 0, 'the inner event_count fired but is not an alert of its own (generate: false)');
+  assert.equal(engine.stats().perRule!['a8418a5a-5fc4-46b5-b23b-6c73beb19d41'].fired, 1);
+  const other = engine.onMatch({ ruleId: SPEC_BASE[1].id, event: ev(20 * S, { User: 'alice' }) });
+  assert.equal(other.length, 0, 'success of another user');
+  const fired = engine.onMatch({ ruleId: SPEC_BASE[1].id, event: ev(30 * S, { User: 'mallory' }) });
+  assert.equal(fired.length, 1);
+  assert.equal(fired[0].rule.ref.id, 'b180ead8-d58f-40b2-ae54-c8940995b9b6');
+  assert.equal(fired[0].rule.level, 'high');
+  assert.equal(fired[0].rule.ref.author, 'Florian Roth (Nextron Systems)');
+  assert.deepEqual(fired[0].group, { User: 'mallory' });
+  assert.equal(fired[0].value, 2);
+  assert.equal(fired[0].time, 30 * S);
+  assert.equal(engine.emitsStandalone('failed_login'), false);
+  assert.equal(engine.emitsStandalone(SPEC_BASE[1].id), false);
+  assert.equal(engine.emitsStandalone('a8418a5a-5fc4-46b5-b23b-6c73beb19d41'), false, 'the inner correlation is not output');
+  assert.equal(engine.emitsStandalone('b180ead8-d58f-40b2-ae54-c8940995b9b6'), true);
+});
+
+test('chained correlation: success before the failures does not fire (order)', () => {
+  const engine = new CorrelationEngine(specRules(), { baseRules: SPEC_BASE });
+  let n = engine.onMatch({ ruleId: SPEC_BASE[1].id, event: ev(0, { User: 'm' }) }).length;
+  for (let i = 1; i <= 10; i++) n += engine.onMatch({ ruleId: SPEC_BASE[0].id, event: ev(i * S, { User: 'm' }) }).length;
+  assert.equal(n, 0);
+});
+
+test('chained correlation: generate: true on the outer rule emits the inner firings too', () => {
+  const inner = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '1m', condition: { gte: 2 } }, { id: 'inner', name: 'inner_rule' });
+  const outer = corr({ type: 'event_count', rules: ['inner'], 'group-by': ['User'], timespan: '1h', condition: { gte: 2 }, generate: true }, { id: 'outer' });
+  const steps: Step[] = [0, 1, 2, 3].map((t) => ({ r: 'a', t, f: { User: 'x' } }));
+  const { fires, engine } = run([inner, outer], steps);
+  assert.deepEqual(fires.map((fs) => fs.map((f) => f.rule.ref.id)), [[], ['inner'], [], ['inner', 'outer']]);
+  assert.equal(engine.emitsStandalone('a'), false, 'the inner rule does not generate its base rule');
+  assert.equal(engine.emitsStandalone('inner_rule'), true);
+});
+
+test('chained correlation: the outer group-by reads the inner group values and event fields', () => {
+  // inner groups by User and Host; outer counts distinct hosts per user across inner firings.
+  const inner = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User', 'Host'], timespan: '1m', condition: { gte: 2 } }, { id: 'inner', name: 'burst' });
+  const outer = corr({ type: 'value_count', rules: ['burst'], 'group-by': ['User'], timespan: '1h', condition: { field: 'Host', gte: 2 } }, { id: 'outer' });
+  const steps: Step[] = [
+    { r: 'a', t: 0, f: { User: 'x', Host: 'h1' } }, { r: 'a', t: 1, f: { User: 'x', Host: 'h1' } },
+    { r: 'a', t: 2, f: { User: 'x', Host: 'h2' } }, { r: 'a', t: 3, f: { User: 'y', Host: 'h3' } },
+    { r: 'a', t: 4, f: { User: 'x', Host: 'h2' } },
+  ];
+  const { fires } = run([inner, outer], steps);
+  assert.deepEqual(firedAt(fires), [[4, 2]]);
+  assert.deepEqual(fires[4][0].group, { User: 'x' });
+});
+
+test('three-level chain resolves by id and by name', () => {
+  const c1 = corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 2 } }, { id: 'c1', name: 'one' });
+  const c2 = corr({ type: 'event_count', rules: ['c1'], timespan: '1m', condition: { gte: 2 } }, { id: 'c2', name: 'two' });
+  const c3 = corr({ type: 'temporal', rules: ['two', 'b'], timespan: '1m' }, { id: 'c3' });
+  const steps: Step[] = [0, 1, 2, 3].map((t) => ({ r: 'a', t })).concat([{ r: 'b', t: 4 }]);
+  const { fires } = run([c3, c2, c1], steps); // order of the rules list does not matter
+  assert.deepEqual(fires.map((fs) => fs.map((f) => f.rule.ref.id)), [[], [], [], [], ['c3']]);
+});
+
+test('an unknown reference is SIGMA_UNKNOWN_REFERENCE with the rule location and attribute path', () => {
+  const r = corr({ type: 'event_count', rules: ['a', 'nope'], timespan: '1m', condition: { gte: 2 } });
+  assert.throws(() => new CorrelationEngine([r], { baseRules: BASE }), (e: unknown) => {
+    assert.ok(e instanceof ClaimGuardError);
+    assert.equal(e.code, 'SIGMA_UNKNOWN_REFERENCE');
+    assert.deepEqual(e.location, { file: 'test.yml', line: 1, column: 1, path: 'correlation.rules[1]' });
+    return true;
+  });
+  // without the base-rule catalogue nothing but other correlations resolves
+  throwsCode(() => new CorrelationEngine([corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 1 } })]), 'SIGMA_UNKNOWN_REFERENCE');
+});
+
+test('an alias naming an unknown or unreferenced rule is rejected', () => {
+  throwsCode(() => new CorrelationEngine([corr({ type: 'temporal', rules: ['a', 'b'], timespan: '1m', aliases: { ip: { zz: 'x' } } })], { baseRules: BASE }),
+    'SIGMA_UNKNOWN_REFERENCE', 'correlation.aliases.ip.zz');
+  throwsCode(() => new CorrelationEngine([corr({ type: 'temporal', rules: ['a', 'b'], timespan: '1m', aliases: { ip: { c: 'x' } } })], { baseRules: BASE }),
+    'SIGMA_CORRELATION', 'correlation.aliases.ip.c');
+});
+
+test('cycles, self references, duplicate ids and names, and double references are rejected', () => {
+  const x = corr({ type: 'event_count', rules: ['y'], timespan: '1m', condition: { gte: 1 } }, { id: 'x' });
+  const y = corr({ type: 'event_count', rules: ['x'], timespan: '1m', condition: { gte: 1 } }, { id: 'y' });
+  throwsCode(() => new CorrelationEngine([x, y], { baseRules: BASE }), 'SIGMA_CORRELATION', 'correlation.rules');
+  throwsCode(() => new CorrelationEngine([corr({ type: 'event_count', rules: ['me'], timespan: '1m', condition: { gte: 1 } }, { id: 'me' })], { baseRules: BASE }),
+    'SIGMA_CORRELATION', 'correlation.rules[0]');
+  throwsCode(() => new CorrelationEngine([corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 1 } }, { id: 'id-a' })], { baseRules: BASE }),
+    'SIGMA_CORRELATION', 'id');
+  throwsCode(() => new CorrelationEngine([corr({ type: 'event_count', rules: ['b'], timespan: '1m', condition: { gte: 1 } }, { id: 'z', name: 'a' })], { baseRules: BASE }),
+    'SIGMA_CORRELATION', 'name');
+  throwsCode(() => new CorrelationEngine([corr({ type: 'temporal', rules: ['a', 'id-a'], timespan: '1m' })], { baseRules: BASE }),
+    'SIGMA_CORRELATION', 'correlation.rules[1]');
+});
+
+test('engine options are validated', () => {
+  const r = corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 1 } });
+  for (const opts of [{ allowedLatenessMs: -1 }, { allowedLatenessMs: Infinity }, { maxGroupsPerRule: 0 }, { maxEntriesPerGroup: 1.5 },
+    { afterFire: 'sometimes' as never }]) {
+    throwsCode(() => new CorrelationEngine([r], { baseRules: BASE, ...opts }), 'CONFIG_INVALID');
+  }
+});
+
+test('a firing carries the contributing events of its window, oldest first and bounded', () => {
+  const r = corr({ type: 'event_count', rules: ['a'], timespan: '10s', condition: { gte: 5 } });
+  const { fires } = run([r], [0, 1, 2, 3, 4].map((t) => ({ r: 'a', t: t * S, f: { n: t } })), { maxEventsPerFire: 3 });
+  const f = fires[4][0];
+  assert.deepEqual(f.events.map((e) => e.fields.n), [2, 3, 4]);
+  assert.equal(f.windowStart, 0);
+});
+
+function mixedRules(): CorrelationRule[] {
+  return [
+    corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '10s', condition: { gte: 3 } }, { id: 'ec' }),
+    corr({ type: 'value_count', rules: ['a', 'b'], 'group-by': ['Host'], timespan: '10s', condition: { field: 'User', gte: 3 } }, { id: 'vc' }),
+    corr({ type: 'temporal_ordered', rules: ['a', 'b', 'c'], 'group-by': ['User'], timespan: '10s' }, { id: 'to' }),
+    corr({ type: 'value_median', rules: ['b'], timespan: '10s', condition: { field: 'N', gte: 5 } }, { id: 'vm' }),
+  ];
+}
+function mixedStream(n: number): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < n; i++) {
+    const jitter = (i * 7919) % 3000; // out of order within 3 s
+    steps.push({ r: ['a', 'b', 'c'][i % 3], t: i * 700 + jitter, f: { User: 'u' + (i % 4), Host: 'h' + (i % 2), N: i % 11 }, id: 'e' + i });
+  }
+  return steps;
+}
+
+test('snapshot → JSON → restore continues exactly like an uninterrupted engine', () => {
+  const steps = mixedStream(400);
+  const opts = { allowedLatenessMs: 5 * S, maxEntriesPerGroup: 20 };
+  const whole = new CorrelationEngine(mixedRules(), { baseRules: BASE, ...opts });
+  const split1 = new CorrelationEngine(mixedRules(), { baseRules: BASE, ...opts });
+  const feed = (e: CorrelationEngine, s: Step) => e.onMatch({ ruleId: BASE.find((b) => b.name === s.r)!.id, event: ev(s.t, s.f, s.id) })
+    .map((f) => `${f.rule.ref.id}|${f.groupKey}|${f.time}|${f.value}`);
+  const a: string[] = [], b: string[] = [];
+  steps.forEach((s, i) => {
+    a.push(...feed(whole, s));
+    if (i < 200) b.push(...feed(split1, s));
+  });
+  const json = JSON.stringify(split1.snapshot());
+  const split2 = new CorrelationEngine(mixedRules(), { baseRules: BASE, ...opts });
+  const rep = split2.restore(JSON.parse(json));
+  assert.deepEqual(rep.restored.sort(), ['ec', 'to', 'vc', 'vm']);
+  for (const s of steps.slice(200)) b.push(...feed(split2, s));
+  assert.ok(a.length > 10, `enough firings to compare (${a.length})`);
+  assert.deepEqual(b, a);
+  assert.deepEqual(JSON.parse(JSON.stringify(split2.snapshot())), JSON.parse(JSON.stringify(whole.snapshot())));
+});
+
+test('restore skips rules whose shape changed and reports unknown rule ids', () => {
+  const e1 = new CorrelationEngine([corr({ type: 'event_count', rules: ['a'], timespan: '10s', condition: { gte: 9 } }, { id: 'r1' })], { baseRules: BASE });
+  e1.onMatch({ ruleId: 'id-a', event: ev(0) });
+  const snap = e1.snapshot();
+  const e2 = new CorrelationEngine([corr({ type: 'event_count', rules: ['a'], timespan: '20s', condition: { gte: 9 } }, { id: 'r1' })], { baseRules: BASE });
+  const rep = e2.restore(snap);
+  assert.deepEqual(rep.restored, []);
+  assert.equal(rep.skipped[0].id, 'r1');
+  const e3 = new CorrelationEngine([corr({ type: 'event_count', rules: ['a'], timespan: '10s', condition: { gte: 9 } }, { id: 'other' })], { baseRules: BASE });
+  assert.deepEqual(e3.restore(snap).skipped.map((s) => s.id), ['r1']);
+});
+
+test('restore rejects malformed snapshots with SIGMA_CORRELATION_STATE and keeps its state', () => {
+  const mk = () => new CorrelationEngine([corr({ type: 'event_count', rules: ['a'], timespan: '10s', condition: { gte: 2 } }, { id: 'r1' })], { baseRules: BASE });
+  const good = mk();
+  good.onMatch({ ruleId: 'id-a', event: ev(0) });
+  const snap = good.snapshot();
+  const cases: [unknown, string | undefined][] = [
+    [null, undefined],
+    [{ ...snap, version: 99 }, 'version'],
+    [{ ...snap, format: 'x' }, 'format'],
+    [{ ...snap, seq: -1 }, 'seq'],
+    [{ ...snap, rules: [] }, 'rules'],
+    [{ ...snap, rules: { r1: { ...snap.rules.r1, groups: [{ key: '', values: [], entries: [[0, 1, 7, '', 'x']], resetBefore: null, events: [] }] } } }, 'rules.r1.groups[0].entries[0]'],
+    [{ ...snap, rules: { r1: { ...snap.rules.r1, groups: [{ key: 1 }] } } }, 'rules.r1.groups[0]'],
+  ];
+  for (const [bad, path] of cases) {
+    const e = mk();
+    e.onMatch({ ruleId: 'id-a', event: ev(0) });
+    throwsCode(() => e.restore(bad), 'SIGMA_CORRELATION_STATE', path);
+    assert.equal(e.onMatch({ ruleId: 'id-a', event: ev(1) }).length, 1, 'state unchanged after a failed restore');
+  }
+  const typed: CorrelationSnapshot = snap;
+  assert.equal(typed.version, 1);
+});
+
+test('restore enforces the bounds of the receiving engine', () => {
+  const r = () => corr({ type: 'event_count', rules: ['a'], 'group-by': ['U'], timespan: '1h', condition: { gte: 1000 } }, { id: 'r1' });
+  const big = new CorrelationEngine([r()], { baseRules: BASE });
+  for (let i = 0; i < 50; i++) big.onMatch({ ruleId: 'id-a', event: ev(i, { U: 'u' + (i % 10) }) });
+  const small = new CorrelationEngine([r()], { baseRules: BASE, maxGroupsPerRule: 4, maxEntriesPerGroup: 2 });
+  small.restore(big.snapshot());
+  const st = small.stats().perRule!.r1;
+  assert.ok(st.groups <= 4 && st.largestGroup <= 2, JSON.stringify(st));
+});
