@@ -1,0 +1,13 @@
+// Public face of demo/: the "Lone Star Billing Partners" telemetry generator. Imports core/ only
+// (through nothing at all today: it is pure string generation).
+export { generateDemo, validateOptions, DEFAULT_SEED, DEFAULT_END, DEFAULT_DAYS, MIN_DAYS, MAX_DAYS } from './generate.ts';
+export type { DemoOptions, DemoOutput, GroundTruth } from './generate.ts';
+export type { AttackTruth, AttackStep, AttackId } from './attacks.ts';
+export { ACTORS, ATTACKER } from './attacks.ts';
+export { isValidNpi, abaValid, COMPANY_NAME } from './company.ts';
+export type { Company, Staff, Provider, Payer } from './company.ts';
+export { AUDIT_FILE, ROSTER_FILE, AUDIT_HEADER } from './emit/pm.ts';
+export { SECURITY_FILE, SYSMON_FILE } from './emit/windows.ts';
+export { SFTP_LOG_FILE } from './emit/syslog.ts';
+export { CEF_FILE } from './emit/cef.ts';
+export { UAL_FILE, SIGNIN_FILE } from './emit/m365.ts';
