@@ -334,6 +334,9 @@ function buildSignin(rec: Obj): Built {
 
   setCanon(f, upn, ip, errorCode === undefined ? undefined : errorCode === 0 ? 'success' : 'failure');
   if (country) f.src_country = country.toUpperCase();
+  const geo = pickObj(locObj, 'geoCoordinates');
+  const lat = pick(geo, 'latitude'), lon = pick(geo, 'longitude');
+  if (typeof lat === 'number' && typeof lon === 'number') { f.src_lat = lat; f.src_lon = lon; }
   const time = parseIsoTime(pick(s, 'createdDateTime')) ?? parseIsoTime(pick(rec, 'time', 'TimeGenerated'));
   return { time, logsource: { product: 'azure', service: 'signinlogs' }, fields: f };
 }
