@@ -231,7 +231,7 @@ const CLF_RE = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d
 // "Mmm dd yyyy hh:mm:ss" (CEF rt / Cisco style), optional zone name
 const BSD_YEAR_RE = /^([A-Za-z]{3}) +(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: (UTC|GMT|Z))?$/;
 
-export interface TimeOptions extends SyslogTimeOptions {}
+export type TimeOptions = SyslogTimeOptions;
 
 /**
  * Best-effort parse of a timestamp value found in a record: epoch numbers (seconds, ms, µs, ns),
