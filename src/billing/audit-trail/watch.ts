@@ -251,7 +251,7 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
           if (suppress.check(`flag|${user}|${rec.kind}:${rec.id}`, t, 86_400_000)) continue;
           const own = f.user && f.user.toLowerCase() === user ? ' The record belongs to the user themself or their family.' : '';
           alert(AUDIT_RULES.flaggedRecord, [`${who} performed "${action}" on ${rec.kind} ${rec.id}, flagged ${f.category}${f.note ? ` (${f.note})` : ''}.${own}`],
-            { [rec.field]: rec.id, flag: f.category }, f.category === 'vip' || f.category === 'restricted' ? 'high' : 'high');
+            { [rec.field]: rec.id, flag: f.category });
         }
       }
     }

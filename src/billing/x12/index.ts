@@ -4,3 +4,4 @@ export { X12Reader, parseX12, parseX12Stream, claimCount, SUPPORTED_GUIDES, MAX_
 export { el, opt, comp, reps, amount, cents } from './segment.ts';
 export { is835, is837 } from './types.ts';
 export type * from './types.ts';
+export { write835, write837, DEFAULT_DELIMITERS, type WriteDelimiters, type EnvelopeSpec, type PartySpec, type Remittance835Spec, type Claims837Spec } from './write.ts';
