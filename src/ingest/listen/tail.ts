@@ -135,8 +135,7 @@ export class FileTail implements Listener {
       if (!this.file) return;
       await this.commit([], this.file);
     }
-    await this.readAvailable(this.file, false);
-    // Truncated or rewritten in place?
+    // Truncated or rewritten in place? Checked before reading, so nothing is read from a stale offset.
     const st = await this.file.fh.stat();
     if (st.size < this.file.offset || !(await fingerprintMatches(this.file.fh, this.file.fingerprint))) {
       this.o.log?.(`tail ${this.o.path}: file was truncated or rewritten; reading it again from the start`);
@@ -144,8 +143,8 @@ export class FileTail implements Listener {
       this.file.skipping = false;
       this.file.fingerprint = await fingerprintOf(this.file.fh, st.size);
       await this.commit([], this.file);
-      await this.readAvailable(this.file, false);
     }
+    await this.readAvailable(this.file, false);
     // Rotated: the path now names another file, or none.
     let pathInode: string | undefined;
     try {
