@@ -1,0 +1,549 @@
+// Rule detection → closures. Each detection item becomes one test over an EventView; selections are
+// ANDs (maps) or ORs (lists) of items; the condition tree becomes nested closures over selections.
+// Case folding of rule values happens here, once; the event side folds each field at most once
+// (EventView). Plain wildcards are prefix/suffix/contains/segment checks (strings.ts).
+// Every item also knows how to explain itself (which value matched) for Alert.why.
+import type { ErrorCode, FieldValue, MatchReason } from '../../core/index.ts';
+import { type CondNode, ConditionError, expandPattern, parseCondition } from './condition.ts';
+import { applyModifiers, ModifierError, type ModifierContext, type TimePart, type Val, type ValueGroup } from './modifiers.ts';
+import { compileSigmaString, STAR, type SigmaString, endsWithStar, startsWithStar } from './strings.ts';
+import { cidrContains } from './cidr.ts';
+import { EventView, scalarText } from './event-view.ts';
+
+export type YamlPath = (string | number)[];
+
+/** A problem found while compiling, located by its path in the YAML document. */
+export interface CompileProblem { code: ErrorCode; message: string; path: YamlPath; column?: number }
+
+type AltTest = (s: string | undefined, f: string | undefined, raw: FieldValue | undefined, view: EventView) => boolean;
+
+export interface CompiledItem {
+  field: string | null;
+  modifiers: string[];
+  test(view: EventView): boolean;
+  /** The value (as written) that matched, or undefined. */
+  explain(view: EventView): string | undefined;
+  /** When the item can only match these exact EventID texts (router); undefined = anything. */
+  eventIds?: string[];
+}
+
+export interface CompiledSelection {
+  name: string;
+  test(view: EventView): boolean;
+  explain(view: EventView): MatchReason[];
+  /** Necessary EventID values of this selection, or undefined if unconstrained. */
+  eventIds?: Set<string>;
+}
+
+export interface CompiledDetection {
+  test(view: EventView): boolean;
+  explain(view: EventView): MatchReason[];
+  /** Necessary EventID values for the whole condition, or undefined (router). */
+  eventIds?: Set<string>;
+  selections: Map<string, CompiledSelection>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regular expressions: the spec's PCRE subset, written for Python's `re` in practice. Translate
+// the few Python-only spellings; anything JavaScript cannot compile is SIGMA_BAD_REGEX.
+
+export function translateRegex(src: string, flags: string): { source: string; flags: string } {
+  let s = src;
+  let f = flags;
+  // Leading global inline flags (?i) (?s) (?m) (?is) …
+  const lead = /^\(\?([imsx]+)\)/.exec(s);
+  if (lead) {
+    if (lead[1].includes('x')) throw new Error('verbose (?x) regular expressions are not supported');
+    for (const c of lead[1]) if (!f.includes(c)) f += c;
+    s = s.slice(lead[0].length);
+  }
+  s = s.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, '\\k<$1>');
+  s = s.replace(/\\A/g, '^').replace(/\\Z/g, '$');
+  return { source: s, flags: f };
+}
+
+export function compileRegex(src: string, flags: string): RegExp {
+  const t = translateRegex(src, flags);
+  try {
+    return new RegExp(t.source, t.flags);
+  } catch {
+    // Some patterns only compile in Unicode mode (\p{…}); some only without it.
+    return new RegExp(t.source, t.flags + 'u');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates for the time-part modifiers. Strings without a zone are read as UTC ("not designed to
+// handle timezone conversions", spec); numbers are epoch seconds below 1e11, else milliseconds.
+
+function toDate(raw: FieldValue | undefined): Date | undefined {
+  let ms: number;
+  if (typeof raw === 'number') ms = Math.abs(raw) < 1e11 ? raw * 1000 : raw;
+  else if (typeof raw === 'string') {
+    let t = raw.trim();
+    if (/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(t)) t = t.replace(' ', 'T') + 'Z';
+    ms = Date.parse(t);
+  } else return undefined;
+  if (!Number.isFinite(ms)) return undefined;
+  return new Date(ms);
+}
+
+export function timePartOf(d: Date, part: TimePart): number {
+  switch (part) {
+    case 'minute': return d.getUTCMinutes();
+    case 'hour': return d.getUTCHours();
+    case 'day': return d.getUTCDate();
+    case 'month': return d.getUTCMonth() + 1;
+    case 'year': return d.getUTCFullYear();
+    case 'week': {
+      // ISO 8601 week number.
+      const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      const day = t.getUTCDay() || 7;
+      t.setUTCDate(t.getUTCDate() + 4 - day);
+      const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
+      return Math.ceil(((t.getTime() - yearStart) / 86400000 + 1) / 7);
+    }
+  }
+}
+
+const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+function numberOf(s: string | undefined, raw: FieldValue | undefined): number | undefined {
+  if (typeof raw === 'number') return raw;
+  if (s === undefined || !NUMERIC.test(s)) return undefined;
+  return Number(s);
+}
+
+function cmpTest(op: 'gt' | 'gte' | 'lt' | 'lte', a: number, b: number): boolean {
+  switch (op) {
+    case 'gt': return a > b;
+    case 'gte': return a >= b;
+    case 'lt': return a < b;
+    case 'lte': return a <= b;
+  }
+}
+
+function altTest(v: Val, cased: boolean, timePart: TimePart | undefined): AltTest {
+  if (timePart) {
+    return (_s, _f, raw) => {
+      const d = toDate(raw);
+      if (!d) return false;
+      const n = timePartOf(d, timePart);
+      if (v.k === 'num') return n === v.n;
+      if (v.k === 'cmp') return cmpTest(v.op, n, v.n);
+      return false;
+    };
+  }
+  switch (v.k) {
+    case 'str': {
+      const c = compileSigmaString(v.s, !cased);
+      const t = c.test;
+      return cased ? (s) => s !== undefined && t(s) : (_s, f) => f !== undefined && t(f);
+    }
+    case 'num': {
+      const text = v.text;
+      return (s, _f, raw) => (typeof raw === 'number' ? raw === v.n : s === text);
+    }
+    case 'bool': {
+      const text = v.b ? 'true' : 'false';
+      return (s) => s !== undefined && s.toLowerCase() === text;
+    }
+    case 'null':
+      return (_s, _f, raw) => raw === undefined || raw === null;
+    case 're': {
+      const re = compileRegex(v.src, v.flags);
+      return (s) => s !== undefined && (re.lastIndex = 0, re.test(s));
+    }
+    case 'cidr':
+      return (s) => s !== undefined && cidrContains(v.net, s);
+    case 'ref': {
+      const other = v.field;
+      const mode = v.mode;
+      return (s, f, _raw, view) => {
+        if (s === undefined) return false;
+        const a = cased ? s : f!;
+        const b = cased ? view.str(other) : view.folded(other);
+        if (b === undefined) return false;
+        switch (mode) {
+          case 'eq': return a === b;
+          case 'contains': return a.includes(b);
+          case 'startswith': return a.startsWith(b);
+          case 'endswith': return a.endsWith(b);
+        }
+      };
+    }
+    case 'cmp':
+      return (s, _f, raw) => {
+        const n = numberOf(s, raw);
+        return n !== undefined && cmpTest(v.op, n, v.n);
+      };
+    case 'exists':
+      return (_s, _f, raw) => (raw !== undefined) === v.b;
+  }
+}
+
+function keywordVal(v: Val): Val {
+  // Keywords search every value of the event: a plain keyword is a substring (implicit *…*).
+  if (v.k === 'num') v = { k: 'str', s: { parts: [v.text] } };
+  if (v.k === 'bool') v = { k: 'str', s: { parts: [v.b ? 'true' : 'false'] } };
+  if (v.k !== 'str') return v;
+  const parts = [...v.s.parts];
+  if (!startsWithStar(v.s)) parts.unshift(STAR);
+  if (!endsWithStar(v.s)) parts.push(STAR);
+  return { k: 'str', s: { parts, bytes: v.s.bytes } as SigmaString };
+}
+
+export function compileItem(field: string | null, mods: string[], rawValues: unknown[], ctx: ModifierContext): CompiledItem {
+  const { groups, flags } = applyModifiers(mods, rawValues, ctx);
+  if (flags.all && rawValues.length < 2 && field !== null) {
+    // Spec: `all` is for value lists. A single value is harmless (all of one = that one).
+  }
+  const neq = flags.neq;
+  const cased = flags.cased;
+  const groupTests: { source: string; tests: AltTest[] }[] = groups.map((g: ValueGroup) => ({
+    source: g.source,
+    tests: g.alts.map((a) => {
+      const v = field === null ? keywordVal(a) : a;
+      if (field === null && v.k !== 'str' && v.k !== 're') {
+        throw new ModifierError('SIGMA_BAD_VALUE', `a keyword (field-less) value must be a string or pattern, not ${v.k}`);
+      }
+      try {
+        return altTest(v, cased, flags.timePart);
+      } catch (e) {
+        if (e instanceof ModifierError) throw e;
+        throw new ModifierError('SIGMA_BAD_REGEX', `invalid regular expression ${JSON.stringify((a as { src?: string }).src ?? '')}: ${(e as Error).message}`);
+      }
+    }),
+  }));
+  const all = flags.all;
+  const isExists = groups.length === 1 && groups[0].alts.length === 1 && groups[0].alts[0].k === 'exists';
+  const hasNull = groups.some((g) => g.alts.some((a) => a.k === 'null'));
+  const flat: AltTest[] = groupTests.flatMap((g) => g.tests);
+  const onlyFoldedStr = !cased && !flags.timePart && !hasNull && groups.every((g) => g.alts.every((a) => a.k === 'str'));
+
+  // Does one scalar (s, f, raw) satisfy the item (before neq)?
+  const scalarOk = (s: string | undefined, f: string | undefined, raw: FieldValue | undefined, view: EventView): boolean => {
+    if (all) {
+      for (const g of groupTests) {
+        let ok = false;
+        for (const t of g.tests) if (t(s, f, raw, view)) { ok = true; break; }
+        if (!ok) return false;
+      }
+      return true;
+    }
+    for (const t of flat) if (t(s, f, raw, view)) return true;
+    return false;
+  };
+  // Array values: any element satisfies (with `all`: every value group is satisfied by some element).
+  const arrayOk = (arr: FieldValue[], view: EventView): boolean => {
+    const elems = arr.map((x) => { const s = scalarText(x); return { s, f: s?.toLowerCase(), raw: x }; });
+    if (all) return groupTests.every((g) => elems.some((e) => g.tests.some((t) => t(e.s, e.f, e.raw, view))));
+    return elems.some((e) => flat.some((t) => t(e.s, e.f, e.raw, view)));
+  };
+
+  let positive: (view: EventView) => boolean;
+  if (field === null) {
+    positive = (view) => {
+      const kv = view.keywordValues();
+      if (all) return groupTests.every((g) => kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view))));
+      for (let i = 0; i < kv.s.length; i++) for (const t of flat) if (t(kv.s[i], kv.f[i], kv.s[i], view)) return true;
+      return false;
+    };
+  } else if (isExists) {
+    const want = (groups[0].alts[0] as { b: boolean }).b;
+    positive = (view) => (view.get(field) !== undefined) === want;
+  } else if (onlyFoldedStr && !all) {
+    const strTests = groups.flatMap((g) => g.alts.map((a) => compileSigmaString((a as { s: SigmaString }).s, true).test));
+    positive = (view) => {
+      const f = view.folded(field);
+      if (f === undefined) {
+        const raw = view.get(field);
+        return Array.isArray(raw) ? arrayOk(raw, view) : false;
+      }
+      for (let i = 0; i < strTests.length; i++) if (strTests[i](f)) return true;
+      return false;
+    };
+  } else {
+    positive = (view) => {
+      const raw = view.get(field);
+      if (Array.isArray(raw)) return arrayOk(raw, view);
+      const s = view.str(field);
+      if (s === undefined && !hasNull && !flags.timePart && !isExists) return false;
+      const f = s === undefined || cased ? undefined : view.folded(field);
+      return scalarOk(s, f, raw, view);
+    };
+  }
+  const test = neq ? (view: EventView) => !positive(view) : positive;
+
+  const explain = (view: EventView): string | undefined => {
+    if (!test(view)) return undefined;
+    if (neq) return groups.map((g) => g.source).join(', ');
+    if (field === null) {
+      const kv = view.keywordValues();
+      for (const g of groupTests) if (kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view)))) return g.source;
+      return undefined;
+    }
+    const raw = view.get(field);
+    const s = view.str(field);
+    const f = view.folded(field);
+    const matched: string[] = [];
+    for (const g of groupTests) {
+      const ok = Array.isArray(raw)
+        ? raw.some((x) => { const xs = scalarText(x); return g.tests.some((t) => t(xs, xs?.toLowerCase(), x, view)); })
+        : g.tests.some((t) => t(s, f, raw, view));
+      if (ok) { matched.push(g.source); if (!all) break; }
+    }
+    return matched.join(', ') || groups.map((g) => g.source).join(', ');
+  };
+
+  let eventIds: string[] | undefined;
+  const digits = (a: Val): boolean => (a.k === 'num' && /^\d+$/.test(a.text)) || (a.k === 'str' && a.s.parts.length === 1 && typeof a.s.parts[0] === 'string' && /^\d+$/.test(a.s.parts[0]));
+  if (field === 'EventID' && !neq && mods.length === 0 && groups.every((g) => g.alts.every(digits))) {
+    if (!all || groups.length === 1) {
+      eventIds = groups.flatMap((g) => g.alts.map((a) => (a.k === 'num' ? a.text : (a as { s: SigmaString }).s.parts[0] as string)));
+    }
+  }
+  return { field, modifiers: mods, test, explain, eventIds };
+}
+
+function splitKey(key: string): { field: string | null; mods: string[] } {
+  const parts = key.split('|');
+  const field = parts[0] === '' ? null : parts[0];
+  return { field, mods: parts.slice(1) };
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isScalar(x: unknown): boolean {
+  return x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+}
+
+function compileMap(name: string, map: Record<string, unknown>, ctx: ModifierContext, path: YamlPath, problems: CompileProblem[]): CompiledItem[] {
+  const items: CompiledItem[] = [];
+  const keys = Object.keys(map);
+  if (keys.length === 0) problems.push({ code: 'SIGMA_INVALID_RULE', message: `search identifier "${name}" is an empty map`, path });
+  for (const key of keys) {
+    const v = map[key];
+    const { field, mods } = splitKey(key);
+    const values = Array.isArray(v) ? v : [v];
+    const p = [...path, key];
+    if (values.length === 0) { problems.push({ code: 'SIGMA_BAD_VALUE', message: `"${key}" has an empty value list`, path: p }); continue; }
+    const badIdx = values.findIndex((x) => !isScalar(x));
+    if (badIdx >= 0) {
+      problems.push({ code: 'SIGMA_BAD_VALUE', message: `"${key}": a value must be a string, number, boolean or null, not a ${Array.isArray(values[badIdx]) ? 'list' : 'map'}`, path: Array.isArray(v) ? [...p, badIdx] : p });
+      continue;
+    }
+    if (Array.isArray(v) && v.length > 1 && v.includes(null) && !mods.length) {
+      // Spec: null is its own type and should sit in its own selection. Accepted, ORed like any value.
+    }
+    try {
+      items.push(compileItem(field, mods, values, ctx));
+    } catch (e) {
+      if (e instanceof ModifierError) problems.push({ code: e.code, message: `"${key}": ${e.message}`, path: p });
+      else throw e;
+    }
+  }
+  return items;
+}
+
+function reasonsOf(selection: string, items: CompiledItem[], view: EventView): MatchReason[] {
+  const out: MatchReason[] = [];
+  for (const it of items) {
+    const value = it.explain(view);
+    const r: MatchReason = { selection };
+    if (it.field !== null) r.field = it.field;
+    if (it.modifiers.length) r.modifiers = it.modifiers;
+    if (value !== undefined) r.value = value;
+    out.push(r);
+  }
+  return out;
+}
+
+function andIds(sets: (Set<string> | undefined)[]): Set<string> | undefined {
+  let best: Set<string> | undefined;
+  for (const s of sets) if (s && (!best || s.size < best.size)) best = s;
+  return best;
+}
+function orIds(sets: (Set<string> | undefined)[]): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const s of sets) { if (!s) return undefined; for (const x of s) out.add(x); }
+  return out;
+}
+
+export function compileSelection(name: string, def: unknown, ctx: ModifierContext, path: YamlPath, problems: CompileProblem[]): CompiledSelection | undefined {
+  if (isPlainObject(def)) {
+    const items = compileMap(name, def, ctx, path, problems);
+    const eventIds = andIds(items.map((i) => (i.eventIds ? new Set(i.eventIds) : undefined)));
+    return {
+      name,
+      eventIds,
+      test: (view) => { for (const it of items) if (!it.test(view)) return false; return true; },
+      explain: (view) => reasonsOf(name, items, view),
+    };
+  }
+  if (Array.isArray(def)) {
+    if (def.length === 0) { problems.push({ code: 'SIGMA_INVALID_RULE', message: `search identifier "${name}" is an empty list`, path }); return undefined; }
+    if (def.every(isPlainObject)) {
+      const alts = def.map((m, i) => compileMap(name, m as Record<string, unknown>, ctx, [...path, i], problems));
+      const eventIds = orIds(alts.map((items) => andIds(items.map((i) => (i.eventIds ? new Set(i.eventIds) : undefined)))));
+      return {
+        name,
+        eventIds,
+        test: (view) => {
+          outer: for (const items of alts) {
+            for (const it of items) if (!it.test(view)) continue outer;
+            return true;
+          }
+          return false;
+        },
+        explain: (view) => {
+          for (const items of alts) if (items.every((it) => it.test(view))) return reasonsOf(name, items, view);
+          return [];
+        },
+      };
+    }
+    if (def.every((x) => isScalar(x) && x !== null)) {
+      try {
+        const item = compileItem(null, [], def, ctx);
+        return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view) };
+      } catch (e) {
+        if (e instanceof ModifierError) { problems.push({ code: e.code, message: `"${name}": ${e.message}`, path }); return undefined; }
+        throw e;
+      }
+    }
+    problems.push({ code: 'SIGMA_INVALID_RULE', message: `search identifier "${name}" mixes maps and plain values in one list`, path });
+    return undefined;
+  }
+  if (typeof def === 'string' || typeof def === 'number') {
+    const item = compileItem(null, [], [def], ctx);
+    return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view) };
+  }
+  problems.push({ code: 'SIGMA_INVALID_RULE', message: `search identifier "${name}" must be a map, a list or a keyword, not ${def === null ? 'null' : typeof def}`, path });
+  return undefined;
+}
+
+type Fn = (view: EventView) => boolean;
+
+interface CondCompiled { test: Fn; ids?: Set<string>; positive: string[] }
+
+function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names: string[], condIndex: number, problems: CompileProblem[], negated: boolean): CondCompiled {
+  const condPath: YamlPath = ['detection', 'condition'];
+  switch (node.k) {
+    case 'id': {
+      const s = sels.get(node.name);
+      if (!s) {
+        if (!names.includes(node.name)) problems.push({ code: 'SIGMA_UNKNOWN_REFERENCE', message: `condition refers to "${node.name}", which is not a search identifier of this rule`, path: condPath, column: node.col });
+        return { test: () => false, positive: [] };
+      }
+      return { test: s.test, ids: s.eventIds, positive: negated ? [] : [node.name] };
+    }
+    case 'not': {
+      const a = compileCond(node.arg, sels, names, condIndex, problems, !negated);
+      const t = a.test;
+      return { test: (v) => !t(v), positive: a.positive };
+    }
+    case 'and': {
+      const parts = node.args.map((n) => compileCond(n, sels, names, condIndex, problems, negated));
+      const fns = parts.map((p) => p.test);
+      return {
+        test: fns.length === 2 ? ((a, b) => (v: EventView) => a(v) && b(v))(fns[0], fns[1]) : (v) => { for (const f of fns) if (!f(v)) return false; return true; },
+        ids: negated ? undefined : andIds(parts.map((p) => p.ids)),
+        positive: parts.flatMap((p) => p.positive),
+      };
+    }
+    case 'or': {
+      const parts = node.args.map((n) => compileCond(n, sels, names, condIndex, problems, negated));
+      const fns = parts.map((p) => p.test);
+      return {
+        test: (v) => { for (const f of fns) if (f(v)) return true; return false; },
+        ids: negated ? undefined : orIds(parts.map((p) => p.ids)),
+        positive: parts.flatMap((p) => p.positive),
+      };
+    }
+    case 'of': {
+      const matched = expandPattern(node.pattern, names);
+      if (matched.length === 0) {
+        problems.push({ code: 'SIGMA_UNKNOWN_REFERENCE', message: node.pattern === null ? '"them" matches no search identifier (names starting with _ are excluded)' : `pattern "${node.pattern}" matches no search identifier`, path: condPath, column: node.col });
+        return { test: () => false, positive: [] };
+      }
+      const list = matched.map((n) => sels.get(n)).filter((s): s is CompiledSelection => s !== undefined);
+      const fns = list.map((s) => s.test);
+      const idsList = list.map((s) => s.eventIds);
+      if (node.quant === 'one') {
+        return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), positive: negated ? [] : matched };
+      }
+      return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), positive: negated ? [] : matched };
+    }
+  }
+}
+
+/** Compile a rule's `detection` block. Problems are appended; the result is undefined if any. */
+export function compileDetection(detection: Record<string, unknown>, ctx: ModifierContext, problems: CompileProblem[], extraConditions: { sels: Record<string, unknown>; condition: string; path: YamlPath }[] = []): CompiledDetection | undefined {
+  const before = problems.length;
+  const sels = new Map<string, CompiledSelection>();
+  const names: string[] = [];
+  for (const [name, def] of Object.entries(detection)) {
+    if (name === 'condition' || name === 'timeframe') continue;
+    // Any name is a valid identifier; one with characters outside [A-Za-z0-9_-] can only be reached
+    // through an `of` pattern (as pySigma).
+    names.push(name);
+    const s = compileSelection(name, def, ctx, ['detection', name], problems);
+    if (s) sels.set(name, s);
+  }
+  if ('timeframe' in detection) {
+    problems.push({ code: 'SIGMA_DEPRECATED_AGGREGATION', message: 'detection.timeframe belongs to the retired aggregation syntax; use a correlation rule with timespan', path: ['detection', 'timeframe'] });
+  }
+  const rawCond = detection.condition;
+  const conds: string[] = [];
+  if (typeof rawCond === 'string') conds.push(rawCond);
+  else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string')) conds.push(...(rawCond as string[]));
+  else if (rawCond === undefined) problems.push({ code: 'SIGMA_MISSING_FIELD', message: 'detection has no condition', path: ['detection'] });
+  else problems.push({ code: 'SIGMA_CONDITION', message: 'detection.condition must be a string or a list of strings', path: ['detection', 'condition'] });
+
+  const compiled: CondCompiled[] = [];
+  conds.forEach((c, i) => {
+    try {
+      const node = parseCondition(c);
+      compiled.push(compileCond(node, sels, names, i, problems, false));
+    } catch (e) {
+      if (e instanceof ConditionError) problems.push({ code: e.code, message: e.message, path: Array.isArray(rawCond) ? ['detection', 'condition', i] : ['detection', 'condition'], column: e.column });
+      else throw e;
+    }
+  });
+  // Filters (pySigma semantics): (rule condition) and (filter condition), filter selections private.
+  const filters: CondCompiled[] = [];
+  for (const ex of extraConditions) {
+    const fsels = new Map<string, CompiledSelection>();
+    const fnames: string[] = [];
+    for (const [name, def] of Object.entries(ex.sels)) {
+      fnames.push(name);
+      const s = compileSelection(name, def, ctx, [...ex.path, name], problems);
+      if (s) fsels.set(name, s);
+    }
+    try {
+      filters.push(compileCond(parseCondition(ex.condition), fsels, fnames, 0, problems, false));
+    } catch (e) {
+      if (e instanceof ConditionError) problems.push({ code: 'SIGMA_FILTER', message: e.message, path: [...ex.path, 'condition'], column: e.column });
+      else throw e;
+    }
+  }
+  if (problems.length > before || compiled.length === 0) return undefined;
+  const main: Fn = compiled.length === 1 ? compiled[0].test : (v) => compiled.some((c) => c.test(v));
+  const filterFns = filters.map((f) => f.test);
+  const test: Fn = filterFns.length === 0 ? main : (v) => main(v) && filterFns.every((f) => f(v));
+  const eventIds = orIds(compiled.map((c) => c.ids));
+  const explain = (view: EventView): MatchReason[] => {
+    const out: MatchReason[] = [];
+    for (const c of compiled) {
+      if (!c.test(view)) continue;
+      for (const name of new Set(c.positive)) {
+        const s = sels.get(name);
+        if (s && s.test(view)) out.push(...s.explain(view));
+      }
+      break;
+    }
+    return out;
+  };
+  return { test, explain, eventIds, selections: sels };
+}

@@ -1,0 +1,110 @@
+// One event as the matchers see it: field lookup (with the logsource's field renames), string forms
+// and case-folded forms computed at most once per field per event, and the list of every string
+// value for keyword searches.
+//
+// Number/string coercion (documented in docs/sigma.md): a number or boolean field value is compared
+// through its decimal / `true`/`false` text, so rule `4688` matches event `4688` and `"4688"`; JSON
+// null and an absent field never match a string, number or pattern (only `null` and `exists`).
+// An array field matches when any of its scalar elements matches. A field name with dots reaches
+// into nested objects when no field of that exact name exists. A field written without spaces
+// (SourceName) finds an event field with them (Source Name), as in Windows Defender EventData.
+import type { FieldValue, Fields } from '../../core/index.ts';
+
+const NONE: unique symbol = Symbol('none');
+
+export class EventView {
+  readonly fields: Fields;
+  /** Sigma field name → event field name, for this event's logsource (e.g. Image → NewProcessName). */
+  readonly alias: Record<string, string> | undefined;
+  private strs = new Map<string, string | typeof NONE>();
+  private folds = new Map<string, string | typeof NONE>();
+  private keywordCache: { s: string[]; f: string[] } | undefined;
+  private squashed: Map<string, string> | null | undefined;
+
+  constructor(fields: Fields, alias?: Record<string, string>) {
+    this.fields = fields;
+    this.alias = alias;
+  }
+
+  /** The raw value: undefined when absent, null when present-but-null. */
+  get(name: string): FieldValue | undefined {
+    const f = this.fields;
+    let v = f[name];
+    if (v !== undefined || Object.hasOwn(f, name)) return v;
+    const a = this.alias?.[name];
+    if (a !== undefined) {
+      v = f[a];
+      if (v !== undefined) return v;
+    }
+    if (name.includes('.')) {
+      const nested = lookupPath(f, name);
+      if (nested !== undefined) return nested;
+    }
+    // Windows EventData names with spaces ("Source Name", Defender) are written without them in
+    // Sigma rules (SourceName), as SigmaHQ's own checker does.
+    if (this.squashed === undefined) {
+      this.squashed = null;
+      for (const k in f) {
+        if (!k.includes(' ')) continue;
+        this.squashed ??= new Map();
+        this.squashed.set(k.replace(/ /g, ''), k);
+      }
+    }
+    const sq = this.squashed?.get(name);
+    return sq === undefined ? undefined : f[sq];
+  }
+
+  /** String form of a scalar field; undefined for absent, null, arrays and objects. */
+  str(name: string): string | undefined {
+    const hit = this.strs.get(name);
+    if (hit !== undefined) return hit === NONE ? undefined : hit;
+    const s = scalarText(this.get(name));
+    this.strs.set(name, s === undefined ? NONE : s);
+    return s;
+  }
+
+  /** Lower-cased string form, computed once per event. */
+  folded(name: string): string | undefined {
+    const hit = this.folds.get(name);
+    if (hit !== undefined) return hit === NONE ? undefined : hit;
+    const s = this.str(name);
+    const f = s === undefined ? undefined : s.toLowerCase();
+    this.folds.set(name, f === undefined ? NONE : f);
+    return f;
+  }
+
+  /** Every scalar value of the event as text (and folded), for keyword (field-less) detections. */
+  keywordValues(): { s: string[]; f: string[] } {
+    if (this.keywordCache) return this.keywordCache;
+    const s: string[] = [];
+    collectStrings(this.fields, s, 0);
+    this.keywordCache = { s, f: s.map((x) => x.toLowerCase()) };
+    return this.keywordCache;
+  }
+}
+
+export function scalarText(v: FieldValue | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+function lookupPath(f: Fields, name: string): FieldValue | undefined {
+  let cur: FieldValue | undefined = f;
+  for (const part of name.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, FieldValue>)[part];
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+function collectStrings(v: FieldValue, out: string[], depth: number): void {
+  if (depth > 32) return;
+  if (v === null) return;
+  if (Array.isArray(v)) { for (const x of v) collectStrings(x, out, depth + 1); return; }
+  if (typeof v === 'object') { for (const k in v) collectStrings(v[k], out, depth + 1); return; }
+  const s = scalarText(v);
+  if (s !== undefined) out.push(s);
+}

@@ -1,0 +1,169 @@
+// Sigma string values parsed once into literal parts and wildcard tokens (pySigma `SigmaString`), and
+// compiled into plain string checks. Escaping follows pySigma exactly: a backslash only escapes `*`,
+// `?` and `\`; before any other character (or at the end of the value) it is a literal backslash.
+// So `C:\Windows` needs no escaping, `\\*` is a literal backslash then a wildcard, `\\\*` a literal
+// backslash then a literal star, and `\\\\` two backslashes.
+
+/** Wildcard tokens. */
+export const STAR = 1;
+export const QMARK = 2;
+export type Part = string | typeof STAR | typeof QMARK;
+
+export interface SigmaString {
+  parts: Part[];
+  /**
+   * The characters are bytes (each char code < 256), produced by utf16/wide modifiers; base64 then
+   * encodes them as is instead of as UTF-8.
+   */
+  bytes?: boolean;
+}
+
+/** Parse a YAML string value into parts. `%name%` placeholders are not special here (see expand). */
+export function parseSigmaString(s: string): SigmaString {
+  const parts: Part[] = [];
+  let acc = '';
+  let escaped = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (escaped) {
+      if (c === '*' || c === '?' || c === '\\') acc += c;
+      else acc += '\\' + c;
+      escaped = false;
+    } else if (c === '\\') {
+      escaped = true;
+    } else if (c === '*' || c === '?') {
+      if (acc) { parts.push(acc); acc = ''; }
+      parts.push(c === '*' ? STAR : QMARK);
+    } else {
+      acc += c;
+    }
+  }
+  if (escaped) acc += '\\';
+  if (acc) parts.push(acc);
+  return { parts };
+}
+
+export function plainString(s: string): SigmaString {
+  return { parts: s ? [s] : [] };
+}
+
+export function hasWildcards(v: SigmaString): boolean {
+  return v.parts.some((p) => typeof p !== 'string');
+}
+
+export function startsWithStar(v: SigmaString): boolean {
+  return v.parts[0] === STAR;
+}
+
+export function endsWithStar(v: SigmaString): boolean {
+  return v.parts[v.parts.length - 1] === STAR;
+}
+
+/** The value written back in Sigma syntax (for explanations). */
+export function sigmaStringText(v: SigmaString): string {
+  let out = '';
+  for (const p of v.parts) {
+    if (p === STAR) out += '*';
+    else if (p === QMARK) out += '?';
+    else out += p.replace(/\\/g, '\\\\').replace(/\*/g, '\\*').replace(/\?/g, '\\?');
+  }
+  return out;
+}
+
+/** The literal text when the value has no wildcards. */
+export function literalText(v: SigmaString): string {
+  return v.parts.map((p) => (typeof p === 'string' ? p : p === STAR ? '*' : '?')).join('');
+}
+
+/** Map every literal part (windash, utf16 …), keeping wildcards. */
+export function mapLiterals(v: SigmaString, f: (s: string) => string): SigmaString {
+  return { parts: v.parts.map((p) => (typeof p === 'string' ? f(p) : p)), bytes: v.bytes };
+}
+
+export function concatParts(parts: Part[]): SigmaString {
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (typeof p === 'string' && typeof out[out.length - 1] === 'string') out[out.length - 1] = (out[out.length - 1] as string) + p;
+    else if (p !== '') out.push(p);
+  }
+  return { parts: out };
+}
+
+/** A compiled check on one string (already case-folded when the matcher is case-insensitive). */
+export type StringTest = (s: string) => boolean;
+
+export interface CompiledString {
+  test: StringTest;
+  /** How it was compiled: exact, prefix, suffix, contains, segments, regexp (for stats and tests). */
+  kind: 'exact' | 'prefix' | 'suffix' | 'contains' | 'segments' | 'regexp' | 'any';
+  /** A literal every matching value must contain (folded), for the router; '' when none. */
+  witness: string;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * Compile a Sigma string into a test. `fold` lower-cases the literal parts (the caller passes the
+ * lower-cased event value). Plain `*` wildcards become prefix/suffix/contains/segment checks; only
+ * `?` needs a RegExp.
+ */
+export function compileSigmaString(v: SigmaString, fold: boolean): CompiledString {
+  const parts = v.parts.map((p) => (typeof p === 'string' && fold ? p.toLowerCase() : p));
+  const lits = parts.filter((p): p is string => typeof p === 'string');
+  const witness = lits.reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (parts.length === 0) return { test: (s) => s === '', kind: 'exact', witness };
+  if (parts.includes(QMARK)) {
+    let src = '^';
+    for (const p of parts) src += p === STAR ? '.*' : p === QMARK ? '.' : escapeRegExp(p);
+    const re = new RegExp(src + '$', 's');
+    return { test: (s) => re.test(s), kind: 'regexp', witness };
+  }
+  if (parts.length === 1) {
+    const p = parts[0];
+    if (p === STAR) return { test: () => true, kind: 'any', witness };
+    const lit = p as string;
+    return { test: (s) => s === lit, kind: 'exact', witness };
+  }
+  // Only STAR wildcards from here on; collapse runs of stars.
+  const segs: string[] = [];
+  const anchoredStart = parts[0] !== STAR;
+  const anchoredEnd = parts[parts.length - 1] !== STAR;
+  for (const p of parts) if (typeof p === 'string') segs.push(p);
+  if (segs.length === 0) return { test: () => true, kind: 'any', witness };
+  if (segs.length === 1) {
+    const lit = segs[0];
+    if (anchoredStart && !anchoredEnd) return { test: (s) => s.startsWith(lit), kind: 'prefix', witness };
+    if (!anchoredStart && anchoredEnd) return { test: (s) => s.endsWith(lit), kind: 'suffix', witness };
+    if (!anchoredStart && !anchoredEnd) return { test: (s) => s.includes(lit), kind: 'contains', witness };
+  }
+  const first = segs[0];
+  const last = segs[segs.length - 1];
+  const minLen = segs.reduce((n, x) => n + x.length, 0);
+  const test = (s: string): boolean => {
+    if (s.length < minLen) return false;
+    let pos = 0;
+    let i = 0;
+    let end = s.length;
+    if (anchoredStart) {
+      if (!s.startsWith(first)) return false;
+      pos = first.length;
+      i = 1;
+    }
+    let n = segs.length;
+    if (anchoredEnd) {
+      if (!s.endsWith(last)) return false;
+      end = s.length - last.length;
+      n--;
+      if (end < pos) return false;
+    }
+    for (; i < n; i++) {
+      const at = s.indexOf(segs[i], pos);
+      if (at < 0 || at + segs[i].length > end) return false;
+      pos = at + segs[i].length;
+    }
+    return true;
+  };
+  return { test, kind: 'segments', witness };
+}
