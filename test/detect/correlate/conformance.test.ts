@@ -77,6 +77,15 @@ const VECTORS: Vector[] = [
     opts: { allowedLatenessMs: 5 * S },
     steps: [{ r: 'b', t: 2 * S, f: u('x') }, { r: 'a', t: 1 * S, f: u('x') }], fires: [[1, 2]], times: [2 * S] },
 
+  { name: 'a late event exactly timespan before the newest joins the live window',
+    rule: { type: 'value_count', rules: ['a'], timespan: '2s', condition: { field: 'X', gte: 3 } },
+    opts: { allowedLatenessMs: 5 * S, afterFire: 'keep-alerting' },
+    steps: [[0, 1], [2 * S, 2], [0, 3], [2 * S, 2]].map(([t, x]) => ({ r: 'a', t, f: { X: x } })), fires: [[2, 3], [3, 3]] },
+  { name: 'a late event 1 ms before the live window stays out of it',
+    rule: { type: 'value_count', rules: ['a'], timespan: '2s', condition: { field: 'X', gte: 3 } },
+    opts: { allowedLatenessMs: 5 * S, afterFire: 'keep-alerting' },
+    steps: [[1, 1], [2 * S + 1, 2], [0, 3], [2 * S + 1, 2]].map(([t, x]) => ({ r: 'a', t, f: { X: x } })), fires: [] },
+
   // ---- group-by --------------------------------------------------------------------------------
   { name: 'group-by keeps users apart', rule: count({ gte: 2 }),
     steps: [{ r: 'a', t: 0, f: u('alice') }, { r: 'a', t: 1, f: u('bob') }, { r: 'a', t: 2, f: u('alice') }], fires: [[2, 2]], group: { User: 'alice' } },
