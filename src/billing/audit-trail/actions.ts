@@ -44,6 +44,20 @@ export function classifyAction(e: Event, exact?: Record<string, ActionKind>): Ac
     if (k) return k;
   }
   const target = [fieldString(e, 'field'), fieldString(e, 'object'), fieldString(e, 'table'), fieldString(e, 'detail')].filter(Boolean).join(' ');
+  if (!target) {
+    const hit = memo.get(action);
+    if (hit) return hit;
+    const kind = classifyText(action, '');
+    if (memo.size > 10_000) memo.clear();
+    memo.set(action, kind);
+    return kind;
+  }
+  return classifyText(action, target);
+}
+
+const memo = new Map<string, ActionKind>();
+
+function classifyText(action: string, target: string): ActionKind {
   const isEdit = EDIT.test(action);
   if ((BANK.test(action) && (isEdit || !/view|read|open|search|print|export/i.test(action))) || (isEdit && BANK.test(target))) return 'bank_change';
   for (const [kind, re] of PATTERNS) if (re.test(action)) return kind;

@@ -86,7 +86,8 @@ export function startOfLocalDay(date: string, timeZone: string): number | undefi
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
   if (!m) return undefined;
   const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(guess).getUTCDate() !== Number(m[3])) return undefined;
+  const check = new Date(guess);
+  if (check.getUTCDate() !== Number(m[3]) || check.getUTCMonth() !== Number(m[2]) - 1) return undefined;
   let t = guess;
   for (let i = 0; i < 2; i++) {
     const l = localTime(t, timeZone);
@@ -128,7 +129,8 @@ export function parseRoster(text: string, file: string, timeZone = 'UTC'): Table
     let terminatedAt: number | undefined;
     if (termText) {
       const day = startOfLocalDay(termText, timeZone);
-      terminatedAt = day !== undefined ? day + 86_400_000 : Date.parse(termText);
+      const isIsoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i.test(termText);
+      terminatedAt = day !== undefined ? day + 86_400_000 : isIsoTime ? Date.parse(termText) : NaN;
       if (!Number.isFinite(terminatedAt)) { errors.push(new ClaimGuardError('CONFIG_INVALID', `terminated date "${termText}" is not YYYY-MM-DD or an ISO time`, { file, line: r.line, path: 'terminated' })); continue; }
     }
     const entry: RosterEntry = { user, status };

@@ -163,6 +163,7 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
     flagged.set(k, [...(flagged.get(k) ?? []), f]);
   }
   const accessWindow = c.massAccess.windowMinutes * 60_000;
+  const recentSize = new Map<string, number>();
 
   function process(event: Event): Alert[] {
     const rawUser = fieldString(event, 'user');
@@ -231,9 +232,12 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
         if (prev === undefined || t - prev >= accessWindow) fresh++;
         recent[key] = t;
       }
-      if (Object.keys(recent).length > 5000) {
+      // Prune expired record ids now and then (sizes live outside the saved state).
+      const size = (recentSize.get(user) ?? Object.keys(recent).length) + fresh;
+      if (size > 2000) {
         for (const [k, v] of Object.entries(recent)) if (t - v >= accessWindow) delete recent[k];
-      }
+        recentSize.set(user, Object.keys(recent).length);
+      } else recentSize.set(user, size);
       const weight = records.length ? fresh : 1;
       if (weight > 0) {
         const v = access.observe(user, t, weight, role);

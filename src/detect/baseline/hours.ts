@@ -15,7 +15,19 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Wall-clock parts of `time` in IANA zone `timeZone` (throws RangeError on an unknown zone). */
+const lastMinute = new Map<string, { minute: number; value: LocalTime }>();
+
 export function localTime(time: number, timeZone = 'UTC'): LocalTime {
+  // Zone offsets change on whole minutes at most, so one cached minute per zone is exact.
+  const minute = Math.floor(time / 60_000);
+  const hit = lastMinute.get(timeZone);
+  if (hit && hit.minute === minute) return { ...hit.value };
+  const value = computeLocalTime(time, timeZone);
+  lastMinute.set(timeZone, { minute, value });
+  return { ...value };
+}
+
+function computeLocalTime(time: number, timeZone: string): LocalTime {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
