@@ -101,15 +101,22 @@ function handleStream(sock: net.Socket, file: string, opts: SyslogListenerOption
   sock.setKeepAlive(true, 60_000);
 }
 
+/** How long a graceful close keeps reading open connections before cutting them, ms. */
+export const CLOSE_GRACE_MS = 500;
+
 function trackConnections(server: net.Server): { close(): Promise<void> } {
   const open = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => { open.add(s); s.on('close', () => open.delete(s)); });
-  server.on('secureConnection', (s: net.Socket) => { open.add(s); s.on('close', () => open.delete(s)); });
+  const track = (s: net.Socket): void => { open.add(s); s.on('close', () => open.delete(s)); };
+  server.on('connection', track);
+  server.on('secureConnection', track);
   return {
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
-      // Half-close: stop reading; what was already read has gone to the sink synchronously.
-      for (const s of open) s.destroy();
+      // Stop accepting, send FIN so well-behaved senders finish, keep reading what is already in
+      // flight for a short grace period, then cut what is left. Everything read goes to the sink.
+      for (const s of open) s.end();
+      const timer = setTimeout(() => { for (const s of open) s.destroy(); }, CLOSE_GRACE_MS);
+      server.once('close', () => clearTimeout(timer));
     }),
   };
 }
