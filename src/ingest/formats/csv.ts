@@ -26,7 +26,7 @@ const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 export const CSV_PRESETS: Record<string, { columns: Partial<Record<Canonical, string[]>>; logsource: LogSource }> = {
   'billing-audit': {
     columns: {
-      time: ['timestamp', 'datetime', 'date time', 'event time', 'event date', 'audit date', 'audit time', 'access time', 'logged at', 'created at', 'time', 'date', 'when'],
+      time: ['timestamp', 'datetime', 'date time', 'event time', 'event date', 'audit date', 'audit time', 'access time', 'logged at', 'created at', 'time', 'date', 'when', 'ts'],
       user: ['user', 'username', 'user name', 'user id', 'userid', 'login', 'login id', 'operator', 'employee', 'performed by', 'staff', 'actor'],
       action: ['action', 'activity', 'event', 'event type', 'operation', 'audit action', 'function', 'transaction'],
       patient_id: ['patient id', 'patient', 'patientid', 'mrn', 'patient mrn', 'patient account', 'chart number', 'member id'],
@@ -39,7 +39,7 @@ export const CSV_PRESETS: Record<string, { columns: Partial<Record<Canonical, st
     logsource: { product: 'billing', service: 'audit' },
   },
   generic: {
-    columns: { time: ['timestamp', 'time', '@timestamp', 'datetime', 'date time', 'event time', 'date'] },
+    columns: { time: ['timestamp', 'time', '@timestamp', 'datetime', 'date time', 'event time', 'date', 'ts', 'epoch'] },
     logsource: {},
   },
 };
@@ -387,7 +387,8 @@ async function* readCsv(input: ByteSource, opts: ReadOptions): AsyncGenerator<Pa
   const toEvent = (rec: CsvRecord): ParseResult => {
     const h = header as string[], m = map as ResolvedMap;
     const loc = { file, line: rec.line, offset: rec.offset, record: rec.record };
-    if (rec.fields.length !== h.length && !(rec.fields.length < h.length && rec.fields.length > (m.index.time ?? 0))) {
+    // A row with more or fewer fields than the header is ambiguous (shifted or truncated): rejected.
+    if (rec.fields.length !== h.length) {
       return { ok: false, error: new ClaimGuardError('CSV_BAD_RECORD', `record has ${rec.fields.length} fields, the header has ${h.length}`, loc) };
     }
     const fields: Fields = {};
