@@ -38,7 +38,7 @@ export const ATTACKER = {
   sprayIp: '203.0.113.66',
   sprayCountry: 'Russian Federation',
   phishIp: '203.0.113.45',
-  bruteIp: '203.0.113.200',
+  bruteIp: '203.0.113.120',
   forwardTo: 'remit.records@mailbox-archive.example.org',
   /** Receiving bank for the redirected payments (fictitious, ABA-valid, unassigned prefix). */
   muleRouting: '',
@@ -232,7 +232,7 @@ function insiderSnooping(ctx: Ctx, day: number): AttackTruth {
   const exports = ['Patient Demographics and Insurance', 'Open Balances by Patient', 'Patient Contact List'];
   for (const r of exports) {
     t += rng.int(60_000, 240_000);
-    ctx.pm.audit(t, { user: clerk.user, action: 'EXPORT', workstation: RDS, ip: OFFICE_PUBLIC_IP, detail: `report=${r} rows=${rng.int(1200, 3600)} format=xlsx` });
+    ctx.pm.audit(t, { user: clerk.user, action: 'EXPORT', workstation: RDS, ip: OFFICE_PUBLIC_IP, records: rng.int(1200, 3600), detail: `report=${r} format=xlsx` });
   }
   steps.push({ time: iso(t), source: 'pm-audit', file: 'pm/audit-trail.csv', what: `${exports.length} exports of patient lists (demographics, balances, contacts)` });
   ctx.win.process(t + 60_000, RDS, account(clerk), session, 'C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE', '"C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE" "C:\\Users\\tbrooks\\Downloads\\PatientDemographics.xlsx"', { image: 'C:\\Windows\\explorer.exe', commandLine: 'C:\\Windows\\Explorer.EXE' }, { sysmon: true });
@@ -298,7 +298,7 @@ function terminatedReuse(ctx: Ctx, day: number): AttackTruth {
     ctx.pm.audit(t, { user: former.user, action: 'VIEW_ACCOUNT', patient: p.id, account: p.account, workstation: 'RJ-LAPTOP', ip: OFFICE_PUBLIC_IP });
   }
   t += 3 * MINUTE_MS;
-  ctx.pm.audit(t, { user: former.user, action: 'EXPORT', workstation: 'RJ-LAPTOP', ip: OFFICE_PUBLIC_IP, detail: `report=Open AR by Payer rows=${rng.int(500, 900)} format=csv` });
+  ctx.pm.audit(t, { user: former.user, action: 'EXPORT', workstation: 'RJ-LAPTOP', ip: OFFICE_PUBLIC_IP, records: rng.int(500, 900), detail: 'report=Open AR by Payer format=csv' });
   steps.push({ time: iso(t), source: 'pm-audit', file: 'pm/audit-trail.csv', what: 'views 38 accounts of his former clients and exports the open-AR list' });
   t += 4 * MINUTE_MS;
   ctx.pm.audit(t, { user: former.user, action: 'LOGOUT', workstation: 'RJ-LAPTOP', ip: OFFICE_PUBLIC_IP });

@@ -15,6 +15,24 @@ export const DEFAULT_DAYS = 30;
 export const MIN_DAYS = 7;
 export const MAX_DAYS = 366;
 
+/** The operator's IP → country table (a GeoIP extract for the documentation ranges the demo uses). */
+export const NETWORKS_FILE = 'reference/networks.csv';
+
+export function networksCsv(): string {
+  return [
+    'cidr,country',
+    '198.51.100.0/24,US',
+    '192.0.2.0/24,US',
+    '203.0.113.45/32,NG',
+    '203.0.113.66/32,RU',
+    '203.0.113.120/32,NL',
+    '203.0.113.128/25,CN',
+  ].join('\n') + '\n';
+}
+
+/** Networks that are the company's own: office NAT, VPN pool, inside. */
+export const TRUSTED_NETWORKS = ['198.51.100.20/32', '198.51.100.21/32', '198.51.100.25/32', '10.20.0.0/16'];
+
 export interface DemoOptions {
   seed?: number;
   days?: number;
@@ -75,6 +93,7 @@ export function generateDemo(options: DemoOptions = {}): DemoOutput {
     attacks,
   };
   ctx.sink.blob('attacks.json', JSON.stringify(truth, null, 2) + '\n');
+  ctx.sink.blob(NETWORKS_FILE, networksCsv());
   ctx.sink.blob('company.json', JSON.stringify(companySummary(ctx.company), null, 2) + '\n');
   const files = ctx.sink.render({ [AUDIT_FILE]: AUDIT_HEADER });
   return { files, truth, company: ctx.company };

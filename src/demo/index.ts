@@ -1,6 +1,6 @@
 // Public face of demo/: the "Lone Star Billing Partners" telemetry generator. Imports core/ only
 // (through nothing at all today: it is pure string generation).
-export { generateDemo, validateOptions, DEFAULT_SEED, DEFAULT_END, DEFAULT_DAYS, MIN_DAYS, MAX_DAYS } from './generate.ts';
+export { generateDemo, validateOptions, networksCsv, NETWORKS_FILE, TRUSTED_NETWORKS, DEFAULT_SEED, DEFAULT_END, DEFAULT_DAYS, MIN_DAYS, MAX_DAYS } from './generate.ts';
 export type { DemoOptions, DemoOutput, GroundTruth } from './generate.ts';
 export type { AttackTruth, AttackStep, AttackId } from './attacks.ts';
 export { ACTORS, ATTACKER } from './attacks.ts';
@@ -11,3 +11,4 @@ export { SECURITY_FILE, SYSMON_FILE } from './emit/windows.ts';
 export { SFTP_LOG_FILE } from './emit/syslog.ts';
 export { CEF_FILE } from './emit/cef.ts';
 export { UAL_FILE, SIGNIN_FILE } from './emit/m365.ts';
+export { scoreAlerts, matchesAttack, ATTRIBUTION_SLACK_AFTER_MS, ATTRIBUTION_SLACK_BEFORE_MS, type Score, type AttackScore } from './score.ts';

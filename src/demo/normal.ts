@@ -179,18 +179,15 @@ function pmSession(ctx: Ctx, rng: Rng, s: Staff, from: number, to: number, works
     const p = rng.pick(today);
     const action = rng.weighted(actions);
     const claim = action.includes('CLAIM') ? `${p.provider.id}${rng.digits(10)}` : undefined;
-    const detail = action === 'ADJUSTMENT' ? `amount=${money(rng.int(5, 180))} reason=contractual` : action === 'POST_PAYMENT' ? `amount=${money(rng.int(20, 600))}` : undefined;
-    ctx.pm.audit(t, { user: s.user, action, patient: p.id, account: p.account, claim, workstation, ip, detail });
+    const amount = action === 'ADJUSTMENT' ? rng.int(500, 18_000) / 100 : action === 'POST_PAYMENT' ? rng.int(2_000, 60_000) / 100 : undefined;
+    const detail = action === 'ADJUSTMENT' ? 'reason=contractual' : undefined;
+    ctx.pm.audit(t, { user: s.user, action, patient: p.id, account: p.account, claim, workstation, ip, ...(amount !== undefined ? { amount } : {}), detail });
   }
   // Managers run the weekly AR aging export on Monday mornings.
   if (s.role === 'billing_manager' && new Date(from).getUTCDay() === 1) {
-    ctx.pm.audit(from + 20 * MINUTE_MS, { user: s.user, action: 'EXPORT', workstation, ip, detail: `report=AR Aging Summary rows=${rng.int(40, 90)}` });
+    ctx.pm.audit(from + 20 * MINUTE_MS, { user: s.user, action: 'EXPORT', workstation, ip, records: rng.int(40, 90), detail: 'report=AR Aging Summary' });
   }
   ctx.pm.audit(to, { user: s.user, action: 'LOGOUT', workstation, ip });
-}
-
-function money(n: number): string {
-  return n.toFixed(2);
 }
 
 function servers(ctx: Ctx, rng: Rng, info: DayInfo): void {
@@ -285,7 +282,7 @@ function paymentPosting(ctx: Ctx, rng: Rng, remits: Remit[]): void {
     const day = Math.floor(r.time / DAY_MS) * DAY_MS;
     let t = centralToUtc(day, Math.max(s.shift.start + 0.5, 9) + rng.next() * 5);
     for (const c of r.claims.slice(0, 25)) {
-      ctx.pm.audit(t, { user: s.user, action: 'POST_PAYMENT', patient: c.patient.id, account: c.patient.account, claim: c.id, workstation: s.workstation, ip: OFFICE_PUBLIC_IP, detail: `era=${r.trace}` });
+      ctx.pm.audit(t, { user: s.user, action: 'POST_PAYMENT', patient: c.patient.id, account: c.patient.account, claim: c.id, workstation: s.workstation, ip: OFFICE_PUBLIC_IP, amount: Math.round(c.totalCents * 0.5) / 100, detail: `era=${r.trace}` });
       t += rng.int(20_000, 120_000);
     }
   }

@@ -31,7 +31,7 @@ export class CefEmitter {
   }
 
   private emit(t: number, sigId: string, name: string, severity: number, ext: Record<string, string | number>): void {
-    const parts = [`rt=${t}`, `deviceExternalId=${SERIAL}`, `dvchost=LSBP-FW01`];
+    const parts = [`rt=${Math.round(t)}`, `deviceExternalId=${SERIAL}`, `dvchost=LSBP-FW01`];
     for (const [k, v] of Object.entries(ext)) parts.push(`${k}=${esc(String(v))}`);
     this.sink.line(CEF_FILE, t, `${DEVICE}|${sigId}|${name}|${severity}|${parts.join(' ')}`);
   }

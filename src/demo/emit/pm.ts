@@ -6,7 +6,7 @@ import { centralIso } from '../calendar.ts';
 
 export const AUDIT_FILE = 'pm/audit-trail.csv';
 export const ROSTER_FILE = 'pm/roster.csv';
-export const AUDIT_HEADER = 'timestamp,user,action,patient_id,claim_id,account_id,workstation,ip,detail';
+export const AUDIT_HEADER = 'timestamp,user,action,patient_id,claim_id,account_id,workstation,ip,record_count,amount,detail';
 
 export type PmAction =
   | 'LOGIN' | 'LOGOUT' | 'VIEW_PATIENT' | 'VIEW_ACCOUNT' | 'VIEW_CLAIM' | 'EDIT_CLAIM' | 'SUBMIT_CLAIM'
@@ -23,8 +23,8 @@ export class PmEmitter {
     this.sink = sink;
   }
 
-  audit(t: number, r: { user: string; action: PmAction; patient?: string; claim?: string; account?: string; workstation: string; ip: string; detail?: string }): void {
-    const row = [centralIso(t), r.user, r.action, r.patient ?? '', r.claim ?? '', r.account ?? '', r.workstation, r.ip, r.detail ?? ''];
+  audit(t: number, r: { user: string; action: PmAction; patient?: string; claim?: string; account?: string; workstation: string; ip: string; records?: number; amount?: number; detail?: string }): void {
+    const row = [centralIso(t), r.user, r.action, r.patient ?? '', r.claim ?? '', r.account ?? '', r.workstation, r.ip, r.records !== undefined ? String(r.records) : '', r.amount !== undefined ? r.amount.toFixed(2) : '', r.detail ?? ''];
     this.sink.line(AUDIT_FILE, t, row.map(csvField).join(','));
   }
 }
