@@ -6,15 +6,17 @@ import { cefReader } from './cef.ts';
 import { syslogReader } from './syslog.ts';
 import { jsonlReader } from './jsonl.ts';
 import { csvReader } from './csv.ts';
+import { evtxReader, winEventReader } from './winevent.ts';
+import { m365Reader } from './m365.ts';
 
 /**
  * Sniffing order matters: binary and shape-specific readers come before the generic ones. CEF
  * comes before syslog (CEF over syslog also looks like syslog); CSV is last (it accepts the most).
  */
 export const FORMAT_READERS: FormatReader[] = [
-  // evtx — row added by the EVTX engineer (binary "ElfFile" magic; must stay first)
-  // winevent — row added by the Windows-export engineer (evtx_dump-shaped JSON / Event XML; before jsonl)
-  // m365 — row added by the M365/Entra engineer (unified audit log / sign-in JSON and CSV; before jsonl and csv)
+  evtxReader, // binary "ElfFile" magic or .evtx.gz; must stay first
+  winEventReader, // Event XML, evtx_dump JSON, Winlogbeat, NXLog; before jsonl
+  m365Reader, // M365 unified audit log, Entra sign-in/audit, Azure activity JSON; before jsonl
   cefReader,
   syslogReader,
   jsonlReader,
@@ -51,3 +53,5 @@ export { parseProgramMessage, isIp } from './syslog-messages.ts';
 export { jsonlReader, splitJsonRecords, JsonRecordSplitter, jsonRecordToEvent, getPath, type JsonPiece } from './jsonl.ts';
 export { csvReader, CsvTokenizer, parseCsvText, detectDelimiter, CSV_PRESETS, normaliseOutcome } from './csv.ts';
 export { lines, lineBatches, bytesOf, DEFAULT_MAX_LINE_BYTES, type Line, type LineItem } from './lines.ts';
+export { m365Reader, normaliseM365Record, classifyM365Record } from './m365.ts';
+export { evtxReader, winEventReader, flattenEvtxJson, eventFromEvtxJson, eventFromWindowsJson, eventXmlToJson, windowsJsonShape } from './winevent.ts';
