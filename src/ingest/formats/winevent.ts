@@ -17,7 +17,7 @@ import { readEvtx, isEvtxHead, isGzipHead } from './evtx/reader.ts';
 import { recordJson } from './evtx/render.ts';
 import type { XChild } from './evtx/binxml.ts';
 import { parseXml, splitEventXml, XmlError } from './winevent/xml.ts';
-import { splitJsonObjects } from './winevent/json.ts';
+import { splitJsonRecords } from './jsonl.ts';
 
 type Obj = { [k: string]: FieldValue };
 
@@ -277,7 +277,7 @@ const EVENT_NS = 'schemas.microsoft.com/win/2004/08/events/event';
 
 // ---- readers ----
 
-function bad(code: 'WINEVENT_BAD_RECORD' | 'EVTX_BAD_RECORD', message: string, file: string, offset: number, record?: number): ParseResult {
+function bad(code: 'WINEVENT_BAD_RECORD', message: string, file: string, offset: number, record?: number): ParseResult {
   return { ok: false, error: new ClaimGuardError(code, message, { file, offset, ...(record !== undefined ? { record } : {}) }) };
 }
 
@@ -337,16 +337,16 @@ export const winEventReader: FormatReader = {
       }
       return;
     }
-    for await (const piece of splitJsonObjects(all())) {
-      n++;
-      if ('error' in piece) { yield bad('WINEVENT_BAD_RECORD', piece.error, opts.file, piece.offset, n); continue; }
+    for await (const piece of splitJsonRecords(all())) {
+      const loc = { file: opts.file, line: piece.line, offset: piece.offset, record: piece.record };
+      if (!piece.ok) { yield { ok: false, error: new ClaimGuardError(piece.code, piece.reason, loc) }; continue; }
       let r: unknown;
       try { r = JSON.parse(piece.text); } catch (e) {
-        yield bad('WINEVENT_BAD_RECORD', `JSON: ${(e as Error).message}`, opts.file, piece.offset, n);
+        yield { ok: false, error: new ClaimGuardError('WINEVENT_BAD_RECORD', `JSON: ${(e as Error).message}`, loc) };
         continue;
       }
       const ev = isObj(r) ? eventFromWindowsJson(r as Obj) : undefined;
-      if (!ev) { yield bad('WINEVENT_BAD_RECORD', 'not a Windows event record (no System/EventID, winlog or NXLog fields)', opts.file, piece.offset, n); continue; }
+      if (!ev) { yield { ok: false, error: new ClaimGuardError('WINEVENT_BAD_RECORD', 'not a Windows event record (no System/EventID, winlog or NXLog fields)', loc) }; continue; }
       if (opts.keepRaw) ev.raw = piece.text;
       yield { ok: true, event: ev };
     }

@@ -6,7 +6,8 @@
 //  - <Data Name="X">v</Data> becomes "X": "v" ("" when empty); unnamed <Data> elements come last as
 //    "Data": "v" (one) or "Data": {"#text": ["v1", "v2", …]} (several);
 //  - System numbers (EventID, Version, Level, Task, Opcode, EventRecordID, Execution ProcessID and
-//    ThreadID) are integers; TimeCreated SystemTime is ISO-8601 with microseconds and "Z".
+//    ThreadID) are integers; TimeCreated SystemTime is ISO-8601 with microseconds and "Z"; System GUID
+//    attributes (Provider Guid, Correlation ActivityID) are upper-case without braces.
 import type { FieldValue } from '../../../core/index.ts';
 import type { XChild, XElement } from './binxml.ts';
 
@@ -39,15 +40,19 @@ function toInt(s: FieldValue): FieldValue {
 }
 
 /**
- * Text of a data value as the reference prints it: hex numbers ("0x00590000", "0x76FAEC4B") as
- * lower-case `0x%x`, and characters XML 1.0 cannot carry (C0 controls other than tab, CR, LF) removed.
+ * Text of a value as the reference prints it: hex numbers ("0x00590000", "0x76FAEC4B") as lower-case
+ * `0x%x`; a whole-value GUID in python-evtx's "{lower-case}" form as upper-case without braces (the
+ * evtx_dump GUID form); characters XML 1.0 cannot carry (C0 controls other than tab, CR, LF) removed.
  */
 export function shortHex(s: string): string {
   if (s.length > 2 && s.charCodeAt(0) === 0x30 && s[1] === 'x' && /^0x[0-9a-fA-F]{1,16}$/.test(s)) {
     return '0x' + BigInt(s).toString(16);
   }
+  if (s.length === 38 && s[0] === '{' && GUID_LOWER.test(s)) return s.slice(1, 37).toUpperCase();
   return CONTROL.test(s) ? s.replace(CONTROL_G, '') : s;
 }
+const GUID_LOWER = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/;
+const GUID_ANY = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
 const CONTROL_G = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;
 
@@ -73,9 +78,10 @@ function elementJson(el: XElement, parent: string): FieldValue {
     // Namespace declarations are kept on <Event> only (the reference drops them inside UserData).
     if (parent !== '' && (k === 'xmlns' || k.startsWith('xmlns:'))) continue;
     if (!attrs) attrs = {};
-    let val: FieldValue = v;
+    let val: FieldValue = shortHex(v);
     if (parent === 'System') {
-      if (el.name === 'Execution' && EXEC_NUMBERS.has(k)) val = toInt(v);
+      if (v.length === 38 && v[0] === '{' && GUID_ANY.test(v)) val = v.slice(1, 37).toUpperCase();
+      else if (el.name === 'Execution' && EXEC_NUMBERS.has(k)) val = toInt(v);
       else if (el.name === 'TimeCreated' && k === 'SystemTime') val = isoSystemTime(v);
     }
     attrs[k] = val;
