@@ -119,7 +119,9 @@ export function hiCodes(seg: RawSegment): string[] {
 
 /** Values that de-identification tools leave behind: all 9s or all Xs (at least 4 long). */
 export function looksMasked(v: string | undefined): boolean {
-  return v !== undefined && v.length >= 4 && (/^9+$/.test(v) || /^X+$/i.test(v.replace(/\s/g, '')));
+  if (v === undefined) return false;
+  const a = v.replace(/[^A-Za-z0-9]/g, '');
+  return a.length >= 4 && (/^9+$/.test(a) || /^X+$/.test(a));
 }
 
 export type ErrorSink = (e: ClaimGuardError) => void;

@@ -290,6 +290,7 @@ export class Builder835 implements TxBuilder {
     if (!this.payment) throw x12Error('X12_MISSING_SEGMENT', se, this.file, 'BPR financial information is missing', undefined, 'header');
     this.needPayee(se);
     this.closeClaim();
+    this.countMasked(this.payer?.name, this.trace?.number, this.trace?.originator, this.payment.receiverAccount?.number);
     if (this.trace?.originator && this.payment.payerId && this.trace.originator !== this.payment.payerId) {
       this.warn('X12_BAD_SEGMENT', se, `TRN03 originating company "${this.trace.originator}" differs from BPR10 payer id "${this.payment.payerId}"`);
     }
