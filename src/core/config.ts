@@ -171,7 +171,8 @@ function yamlLocation(doc: Document, lc: LineCounter, path: PropertyKey[], file:
   }
   const offset = found?.range?.[0] ?? 0;
   const pos = lc.linePos(offset);
-  return { ...(file ? { file } : {}), line: pos.line, column: pos.col, path: path.map(String).join('.') || undefined };
+  // The message names the setting; the location gives where it is.
+  return { ...(file ? { file } : {}), line: pos.line, column: pos.col };
 }
 
 /**

@@ -274,12 +274,16 @@ const SNIFF_3164 = /^(?:<\d{1,3}>)?(?:[A-Z][a-z]{2} {1,2}\d{1,2} (?:\d{4} )?\d{2
 const SNIFF_5424 = /^<\d{1,3}>1 (?:\d{4}-\d{2}-\d{2}T\S+|-) \S+ \S+ \S+ \S+ (?:-|\[)/;
 
 export function sniffSyslog(head: Uint8Array): boolean {
+  const cut = head.length > 8192;
   const text = new TextDecoder().decode(head.subarray(0, 8192)).replace(/^\uFEFF/, '');
-  const candidates = text.split('\n').slice(0, 8).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-  if (candidates.length > 1 && !head.includes(10, 8191)) candidates.pop(); // last line may be cut
+  const lines = text.split('\n');
+  if (cut && lines.length > 1) lines.pop(); // the last line may be cut short
+  const candidates = lines.slice(0, 8).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
   if (candidates.length === 0) return false;
-  const hits = candidates.filter((l) => SNIFF_5424.test(l) || SNIFF_3164.test(l)).length;
-  return hits * 2 > candidates.length;
+  // The first line must be syslog, and at least half of the first few (a stray line is a located error later).
+  const isSyslog = (l: string): boolean => SNIFF_5424.test(l) || SNIFF_3164.test(l);
+  if (!isSyslog(candidates[0])) return false;
+  return candidates.filter(isSyslog).length * 2 >= candidates.length;
 }
 
 async function* readSyslog(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult> {
