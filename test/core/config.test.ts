@@ -136,3 +136,17 @@ test('loadConfig finds claimguard.yaml in cwd, honours CLAIMGUARD_CONFIG, and re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the full example in docs/config.md is valid and means what the docs say', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { REPO_ROOT } = await import('../helpers/data.ts');
+  const md = readFileSync(join(REPO_ROOT, 'docs', 'config.md'), 'utf8');
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(md)?.[1];
+  assert.ok(yaml, 'docs/config.md has a yaml example');
+  const c = parseConfig(yaml, { cwd: '/w', env: { CG_FIREWALL_TOKEN: 't' }, file: '/etc/claimguard/claimguard.yaml' });
+  assert.equal(c.dataDir, '/var/lib/claimguard');
+  assert.equal(c.listeners.syslog.tls?.ca, '/etc/claimguard/tls/clients-ca.crt');
+  assert.equal(c.listeners.http?.sources.length, 2);
+  assert.equal(c.formats.csv.maps['practice-mgmt'].patient_id, 'Patient Acct #');
+  assert.equal(c.listeners.tail[0].source, 'web1-auth');
+});
