@@ -169,6 +169,7 @@ function sprayToRansomware(ctx: Ctx, day: number): AttackTruth {
   steps.push({ time: iso(clear + 800), source: 'windows', file: 'windows/security.jsonl', what: 'Security log cleared (1102) on ' + FS });
   void wb;
   ctx.cef.vpnLogout(clear + 6 * MINUTE_MS, { user: victim.user, ip, country: ATTACKER.sprayCountry, tunnelIp: tunnel }, 48_000_000, 2_100_000);
+  steps.push({ time: iso(clear + 6 * MINUTE_MS), source: 'vpn', file: 'network/fortigate.cef', what: 'the attacker disconnects from the VPN' });
   return truth('a', 'vpn-spray-to-ransomware', 'VPN password spraying → valid login → RDP → ransomware precursors',
     `An attacker at ${ip} sprays one password across the staff's VPN accounts after midnight, gets in as ${victim.user} (an AR specialist who reused "Fall2026!"), RDPs to the file server where that account was a local administrator, creates a backdoor admin and destroys the recovery options (shadow copies, boot recovery, backup catalog) before encryption, then clears the Security log.`,
     ['T1110.003', 'T1133', 'T1021.001', 'T1136.001', 'T1098', 'T1490', 'T1070.001'], steps,
@@ -241,6 +242,7 @@ function insiderSnooping(ctx: Ctx, day: number): AttackTruth {
   ctx.pm.audit(t, { user: clerk.user, action: 'LOGOUT', workstation: RDS, ip: OFFICE_PUBLIC_IP });
   ctx.win.logoff(t + 30_000, RDS, account(clerk), session, 10);
   ctx.cef.vpnLogout(t + 60_000, { user: clerk.user, ip: clerk.homeIp, country: 'United States', tunnelIp: tunnel }, 9_000_000, 180_000_000);
+  steps.push({ time: iso(t + 60_000), source: 'vpn', file: 'network/fortigate.cef', what: 'logs out of the application and the VPN' });
   return truth('c', 'after-hours-mass-access', 'Billing clerk views hundreds of patient accounts after hours and exports them',
     `${clerk.name} (${clerk.user}), a billing specialist on the day shift who works two clients' accounts, logs in from home at night and opens ${victims.length} patient records across every client, then exports three patient lists and mails something to a personal address.`,
     ['T1078', 'T1213', 'T1530', 'T1048'], steps,
@@ -303,6 +305,7 @@ function terminatedReuse(ctx: Ctx, day: number): AttackTruth {
   t += 4 * MINUTE_MS;
   ctx.pm.audit(t, { user: former.user, action: 'LOGOUT', workstation: 'RJ-LAPTOP', ip: OFFICE_PUBLIC_IP });
   ctx.cef.vpnLogout(t + 60_000, { user: former.user, ip: former.homeIp, country: 'United States', tunnelIp: tunnel }, 3_000_000, 41_000_000);
+  steps.push({ time: iso(t + 60_000), source: 'vpn', file: 'network/fortigate.cef', what: 'logs out of the application and the VPN' });
   void VPN_PUBLIC_IP; void DC;
   return truth('e', 'terminated-account-reuse', "A terminated employee's account used again",
     `${former.name} (${former.user}) left on ${former.terminated}. HR updated the roster and IT disabled his Microsoft 365 account, but his VPN and practice-management logins still work; ${Math.round((day - Date.parse(former.terminated + 'T00:00:00Z')) / DAY_MS)} days later he logs in from home and exports his former clients' open receivables (a list a competitor would pay for).`,

@@ -27,6 +27,7 @@ const C = (n: number): string => money(n / 100);
 export function buildClaims(ctx: Ctx): void {
   const rng = ctx.rng('claims');
   let serial = 40_000 + rng.int(0, 9_000);
+  const seen = new Set<string>();
   for (let day = ctx.firstDay - 35 * DAY_MS; day <= ctx.lastDay; day += DAY_MS) {
     const info = dayInfo(day);
     if (!info.officeOpen) continue;
@@ -37,7 +38,11 @@ export function buildClaims(ctx: Ctx): void {
       const submitted = centralToUtc(day, 15 + rng.next() * 1.5);
       const pool = ctx.patientsByProvider.get(provider.id)!;
       for (let i = 0; i < n; i++) {
-        const patient = rng.pick(pool);
+        // A patient seen twice for the same date of service would be a duplicate claim: not on a normal day.
+        let patient = rng.pick(pool);
+        const dos = day - rng.int(1, 6) * DAY_MS;
+        while (seen.has(`${patient.id}|${dos}`)) patient = rng.pick(pool);
+        seen.add(`${patient.id}|${dos}`);
         const lines: ClaimLine[] = [];
         const nLines = rng.weighted([[1, 5], [2, 3], [3, 1]] as const);
         for (const [code, charge] of rng.sample(provider.procedures, nLines)) {
@@ -48,8 +53,9 @@ export function buildClaims(ctx: Ctx): void {
         ctx.claims.push({
           id: `${provider.id}${x12Date(day).slice(2)}${String(serial).padStart(6, '0')}`,
           patient, provider, payer: patient.payer,
-          dos: day - rng.int(1, 6) * DAY_MS,
+          dos,
           submitted: submitted + i * rng.int(2_000, 9_000),
+          payAfter: submitted + (patient.payer.filing === 'MB' ? 14 : rng.int(9, 21)) * DAY_MS,
           dx: rng.sample(provider.diagnoses, rng.int(1, 3)),
           lines,
           totalCents: lines.reduce((s, l) => s + l.chargeCents, 0),
@@ -157,7 +163,7 @@ function adjudicate(rng: Rng, claim: Claim): Adjudicated {
   };
 }
 
-/** 835 ERAs on each payer's release days (bank days only) for claims submitted 10–30 days earlier. */
+/** 835 ERAs on each payer's release days (bank days only) for the claims adjudicated since the last one. */
 export function write835s(ctx: Ctx, override: BankOverride): Remit[] {
   const rng = ctx.rng('remits');
   const out: Remit[] = [];
@@ -166,8 +172,9 @@ export function write835s(ctx: Ctx, override: BankOverride): Remit[] {
     for (const payer of ctx.company.payers) {
       if (!payer.eraDays.includes(info.dow)) continue;
       for (const provider of ctx.company.providers) {
+        // Claims adjudicated before the window were paid before it; the rest ride on the next ERA.
         const due = ctx.claims.filter((c) => !c.paid && c.payer === payer && c.provider === provider
-          && c.submitted <= info.day - 10 * DAY_MS && c.submitted > info.day - 45 * DAY_MS);
+          && c.payAfter <= info.day + DAY_MS && c.payAfter >= ctx.firstDay);
         if (due.length === 0) continue;
         const time = centralToUtc(info.day, 5 + rng.next() * 2.5);
         const adj = due.map((c) => { c.paid = true; return adjudicate(rng, c); });

@@ -45,6 +45,8 @@ export interface Claim {
   totalCents: number;
   /** The user who prepared it. */
   preparedBy: string;
+  /** The payer adjudicates it by then (epoch ms); it rides on the payer's next ERA after that. */
+  payAfter: number;
   paid?: boolean;
 }
 

@@ -14,6 +14,9 @@ export const DEMO_TENANT = 'lonestar-demo';
 export const LOG_FILES = [SECURITY_FILE, SYSMON_FILE, SFTP_LOG_FILE, UAL_FILE, SIGNIN_FILE, CEF_FILE, AUDIT_FILE];
 export const X12_DIRS = ['x12/837', 'x12/835'];
 
+/** The company's working hours as an operator would configure them for the audit-trail watch (Central time). */
+export const OFFICE_SCHEDULE = { days: [1, 2, 3, 4, 5], start: 6, end: 20 };
+
 export const EXPECTED_RULES: Record<AttackId, string[]> = {
   a: ['claimguard.identity.new_country'],
   b: ['claimguard.identity.impossible_travel'],

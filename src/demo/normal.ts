@@ -276,14 +276,16 @@ function claimSubmissions(ctx: Ctx, rng: Rng, batches: { time: number; claims: C
 }
 
 function paymentPosting(ctx: Ctx, rng: Rng, remits: Remit[]): void {
+  // ERAs auto-post in the PM system; posters work the exceptions (denials, partial payments) by hand,
+  // spread over their shift.
   const posters = ctx.company.staff.filter((s) => s.role === 'payment_poster');
   for (const r of remits) {
     const s = posters[(r.provider.id.charCodeAt(2) + r.payer.id.length) % posters.length];
     const day = Math.floor(r.time / DAY_MS) * DAY_MS;
-    let t = centralToUtc(day, Math.max(s.shift.start + 0.5, 9) + rng.next() * 5);
-    for (const c of r.claims.slice(0, 25)) {
-      ctx.pm.audit(t, { user: s.user, action: 'POST_PAYMENT', patient: c.patient.id, account: c.patient.account, claim: c.id, workstation: s.workstation, ip: OFFICE_PUBLIC_IP, amount: Math.round(c.totalCents * 0.5) / 100, detail: `era=${r.trace}` });
-      t += rng.int(20_000, 120_000);
+    const from = centralToUtc(day, s.shift.start + 1), to = centralToUtc(day, s.shift.end - 0.5);
+    for (const c of r.claims) {
+      if (!rng.chance(0.2)) continue;
+      ctx.pm.audit(from + rng.next() * (to - from), { user: s.user, action: 'POST_PAYMENT', patient: c.patient.id, account: c.patient.account, claim: c.id, workstation: s.workstation, ip: OFFICE_PUBLIC_IP, amount: Math.round(c.totalCents * 0.5) / 100, detail: `era=${r.trace}` });
     }
   }
 }

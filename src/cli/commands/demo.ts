@@ -10,11 +10,13 @@ import {
   generateDemo, scoreAlerts, validateOptions, DEFAULT_DAYS, DEFAULT_END, DEFAULT_SEED, MIN_DAYS, MAX_DAYS,
   NETWORKS_FILE, ROSTER_FILE, TRUSTED_NETWORKS, type GroundTruth, type Score,
 } from '../../demo/index.ts';
-import { EXPECTED_RULES, LOG_FILES, DEMO_TENANT, X12_DIRS } from '../../demo/expected.ts';
+import { EXPECTED_RULES, LOG_FILES, DEMO_TENANT, OFFICE_SCHEDULE, X12_DIRS } from '../../demo/expected.ts';
 import { openStore, type SqliteStore } from '../../store/index.ts';
 import { ingestFiles, type IngestSummary } from '../../pipeline/ingest-files.ts';
 import type * as DetectModule from '../../detect/index.ts';
 import type * as BillingModule from '../../billing/index.ts';
+import type * as BaselineModule from '../../detect/baseline/index.ts';
+import type * as AuditTrailModule from '../../billing/audit-trail/index.ts';
 import { choice, parseCommandArgs } from '../args.ts';
 import type { CliIO, Command } from '../io.ts';
 
@@ -101,16 +103,6 @@ function mb(bytes: number): string {
 // ------------------------------------------------------------------------------------------------
 // Stages
 
-/**
- * An export another engineer's module provides once it lands. Until then the stage that needs it
- * reports itself as skipped instead of failing the demo.
- */
-function optionalExport<T>(mod: object, name: string, where: string): T {
-  const v = (mod as Record<string, unknown>)[name];
-  if (typeof v !== 'function') throw new ClaimGuardError('INTERNAL', `${where} does not export ${name} yet`);
-  return v as T;
-}
-
 /** Loads a domain module when a stage needs it, so one module that fails to load skips only its stages. */
 async function loadModule<T>(what: string, load: () => Promise<T>): Promise<T> {
   try {
@@ -122,12 +114,19 @@ async function loadModule<T>(what: string, load: () => Promise<T>): Promise<T> {
 const detectModule = (): Promise<typeof DetectModule> => loadModule('detect/', () => import('../../detect/index.ts'));
 const billingModule = (): Promise<typeof BillingModule> => loadModule('billing/', () => import('../../billing/index.ts'));
 
-interface Watch { process(e: Event): Alert[] }
-interface CidrTableLike { lookup(ip: string | undefined): string | undefined }
-type NetworkTableParser = (text: string, file: string) => { table: CidrTableLike; errors: unknown[] };
-type RosterParser = (text: string, file: string, timeZone?: string) => { rows: unknown[]; errors: unknown[] };
-type WatchFactory = (config: Record<string, unknown>) => Watch;
-interface TxWatch { process(t: unknown, ctx: { file: string }): Alert[] }
+/** The login-geography watch: from detect/'s face when it exports it, else from detect/baseline's. */
+async function baselineModule(): Promise<typeof BaselineModule> {
+  const d = await detectModule();
+  if ('createLoginWatch' in d) return d as unknown as typeof BaselineModule;
+  return loadModule('detect/baseline', () => import('../../detect/baseline/index.ts'));
+}
+
+/** The audit-trail watch and its tables: from billing/'s face when it exports them, else from billing/audit-trail's. */
+async function auditTrailModule(): Promise<typeof AuditTrailModule> {
+  const b = await billingModule();
+  if ('createAuditTrailWatch' in b) return b as unknown as typeof AuditTrailModule;
+  return loadModule('billing/audit-trail', () => import('../../billing/audit-trail/index.ts'));
+}
 
 /** Files and directories the generator owns inside its output directory. */
 const OWNED = ['attacks.json', 'company.json', 'windows', 'linux', 'm365', 'network', 'pm', 'x12', 'reference'];
@@ -219,10 +218,9 @@ function readTable(dir: string, rel: string): string {
 
 /** New country / impossible travel for VPN, Entra and SSH logins. */
 export async function stageLogins(events: Event[], dir: string): Promise<StageResult> {
-  const [detect, billing] = [await detectModule(), await billingModule()];
-  const parseNetworks = optionalExport<NetworkTableParser>(billing, 'parseNetworkTable', 'billing/');
-  const createLoginWatch = optionalExport<WatchFactory>(detect, 'createLoginWatch', 'detect/');
-  const { table } = parseNetworks(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
+  const { createLoginWatch } = await baselineModule();
+  const { parseNetworkTable } = await auditTrailModule();
+  const { table } = parseNetworkTable(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
   const watch = createLoginWatch({ countries: table, tenant: DEMO_TENANT });
   const alerts: Alert[] = [];
   for (const e of events) alerts.push(...watch.process(e));
@@ -231,46 +229,47 @@ export async function stageLogins(events: Event[], dir: string): Promise<StageRe
 
 /** Billing-application audit trail against the roster, the office's hours and each user's history. */
 export async function stageAuditTrail(events: Event[], dir: string): Promise<StageResult> {
-  const billing = await billingModule();
-  const parseRoster = optionalExport<RosterParser>(billing, 'parseRoster', 'billing/');
-  const parseNetworks = optionalExport<NetworkTableParser>(billing, 'parseNetworkTable', 'billing/');
-  const createAuditTrailWatch = optionalExport<WatchFactory>(billing, 'createAuditTrailWatch', 'billing/');
+  const { parseRoster, parseNetworkTable, createAuditTrailWatch } = await auditTrailModule();
   const roster = parseRoster(readTable(dir, ROSTER_FILE), ROSTER_FILE, 'America/Chicago');
-  const { table } = parseNetworks(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
+  const { table } = parseNetworkTable(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
   const watch = createAuditTrailWatch({
     tenant: DEMO_TENANT, timeZone: 'America/Chicago', roster: roster.rows, countries: table, trustedNetworks: TRUSTED_NETWORKS,
-    schedule: { days: [1, 2, 3, 4, 5], start: 7, end: 19 },
+    // The office is open 06:00–20:00 on weekdays (the early shift starts at 07:00, people come in before).
+    schedule: OFFICE_SCHEDULE,
   });
   const alerts: Alert[] = [];
   for (const e of events) {
     if (e.logsource.product !== 'billing') continue;
     alerts.push(...watch.process(e));
   }
-  return { name: 'billing audit trail', alerts };
+  return { name: 'billing audit trail', alerts, detail: `roster of ${roster.rows.length} accounts` };
 }
 
 /** X12 835 remittance watch (payment redirection) and 837 claim watch over the files in time order. */
-export async function stageX12(dir: string): Promise<StageResult> {
+export async function stageX12(dir: string, truth: GroundTruth): Promise<StageResult> {
   const billing = await billingModule();
   const files: string[] = [];
   for (const sub of X12_DIRS) {
     const abs = join(dir, sub);
-    if (existsSync(abs)) for (const n of readdirSync(abs).sort()) files.push(join(sub, n));
+    if (existsSync(abs)) for (const n of readdirSync(abs)) files.push(join(sub, n));
   }
-  // Files are named <CCYYMMDD>_…, so name order is arrival order within each directory; merge both.
+  // Files are named <CCYYMMDD>_…: name order is arrival order; 837s and 835s are merged by date.
   files.sort((a, b) => a.split('/').pop()!.localeCompare(b.split('/').pop()!));
-  const watch = optionalExport<(c: Record<string, unknown>) => TxWatch>(billing, 'createBillingWatch', 'billing/')({ tenant: DEMO_TENANT });
+  const company = JSON.parse(readTable(dir, 'company.json')) as { clearinghouse: { submitterId: string; receiverId: string } };
+  let state = billing.newBillingState({ submitters: [company.clearinghouse.submitterId], receivers: [company.clearinghouse.receiverId] });
   const alerts: Alert[] = [];
-  let rejected = 0, claims = 0;
+  let parseErrors = 0, claims = 0;
   for (const rel of files) {
     const parsed = billing.parseX12(readFileSync(join(dir, rel)), { file: rel });
-    rejected += parsed.errors.length;
-    for (const t of parsed.transactions) {
-      claims += billing.claimCount(t);
-      alerts.push(...watch.process(t, { file: rel }));
-    }
+    parseErrors += parsed.errors.length;
+    for (const t of parsed.transactions) claims += billing.claimCount(t);
+    const r = billing.watchTransactions(state, parsed.transactions, { tenant: DEMO_TENANT });
+    state = r.state;
+    alerts.push(...r.alerts);
   }
-  return { name: 'X12 remittance and claim watches', alerts, detail: `${files.length} files, ${claims} claims${rejected ? `, ${rejected} parse errors` : ''}` };
+  const volume = billing.checkRemittanceVolume(state.remit, Date.parse(truth.to), { tenant: DEMO_TENANT });
+  alerts.push(...volume.alerts);
+  return { name: 'X12 remittance and claim watches', alerts, detail: `${files.length} files, ${claims} claims${parseErrors ? `, ${parseErrors} parse errors` : ''}` };
 }
 
 export function stageStoreAlerts(store: Store, alerts: Alert[]): number {
@@ -302,7 +301,7 @@ async function fullRun(values: { out?: string; 'data-dir'?: string; rules?: stri
     await run('sigma', () => stageSigma(events, values.rules?.length ? values.rules : [DEFAULT_RULES_DIR], io.cwd));
     await run('login geography', () => stageLogins(events, dir));
     await run('billing audit trail', () => stageAuditTrail(events, dir));
-    await run('X12 remittance and claim watches', () => stageX12(dir));
+    await run('X12 remittance and claim watches', () => stageX12(dir, gen.truth));
     const alerts = stages.flatMap((s) => s.alerts).sort((a, b) => a.time - b.time);
     const stored = stageStoreAlerts(store, alerts);
     const score = scoreAlerts(gen.truth, alerts, EXPECTED_RULES);
