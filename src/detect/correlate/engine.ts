@@ -407,15 +407,17 @@ export class CorrelationEngine {
     const fields = ev.fields ?? {};
 
     // group key
+    // (one group-by field: the value itself is the key; several: length-prefixed so values cannot collide)
     const gf = sub.groupFields;
     let key = '';
-    let values: string[] | undefined;
-    if (gf.length) {
-      values = new Array<string>(gf.length);
+    if (gf.length === 1) {
+      const v = fieldString(fields, gf[0]);
+      if (v === undefined) { c.missingGroupField++; return undefined; }
+      key = v;
+    } else if (gf.length > 1) {
       for (let i = 0; i < gf.length; i++) {
         const v = fieldString(fields, gf[i]);
         if (v === undefined) { c.missingGroupField++; return undefined; }
-        values[i] = v;
         key += v.length + ':' + v + ';';
       }
     }
@@ -447,7 +449,7 @@ export class CorrelationEngine {
     if (!g) {
       if (c.groups.size >= this.maxGroups) this.makeRoom(c);
       g = {
-        key, values: values ?? [], entries: [], head: 0, resetBefore: -Infinity, lastSeen: t, events: [],
+        key, values: gf.map((f) => fieldString(fields, f)!), entries: [], head: 0, resetBefore: -Infinity, lastSeen: t, events: [],
         distinct: c.type === 'value_count' ? new Map() : null, sum: 0, nonInteger: false,
         ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0,
       };
@@ -468,8 +470,12 @@ export class CorrelationEngine {
     const e: Entry = { t, s: ++this.seq, r: sub.r, v, id };
     if (t > g.lastSeen) g.lastSeen = t;
     if (this.maxEvents > 0) {
-      g.events.push(ev);
-      if (g.events.length > this.maxEvents) g.events.shift();
+      // Keep the newest maxEvents events, and none older than any window that can still fire.
+      const evs = g.events;
+      evs.push(ev);
+      if (evs.length > this.maxEvents) evs.shift();
+      const oldest = g.lastSeen - c.span - this.lateness;
+      while (evs.length > 1 && evs[0].time < oldest) evs.shift();
     }
 
     let fired: CorrelationFired | undefined;
@@ -479,7 +485,7 @@ export class CorrelationEngine {
       this.advanceHead(c, g, t - c.span);
       // Bounds hold before evaluation: the window never sees more than maxEntriesPerGroup entries.
       if (entries.length > this.maxEntries) this.capEntries(c, g);
-      else if (g.head >= 64) this.pruneExpired(c, g);
+      else if (g.head > 0 && entries[0].t < this.expiryBound(c)) this.pruneExpired(c, g);
       const es = g.entries;
       const value = this.liveValue(c, g);
       if (this.satisfied(c, g, value, g.head, es.length - 1)) fired = this.fire(c, g, g.head, es.length - 1, value);
