@@ -138,6 +138,7 @@ class Parser {
     this.need(4);
     const off = this.dv.getUint32(this.pos, true);
     this.pos += 4;
+    if (off < 512 || off + 8 > this.b.length) throw new BinXmlError(`name offset ${off} outside the chunk`, tokenStart);
     const name = this.c.name(off);
     if (off > tokenStart && off === this.pos) {
       this.pos += this.c.nameSize(off);
@@ -324,6 +325,7 @@ class Parser {
       if (after > this.end) throw new BinXmlError('inline template runs past its data', defOff);
       this.pos = after;
     }
+    if (defOff < 512 || defOff + 24 > this.b.length) throw new BinXmlError(`template offset ${defOff} outside the chunk`, start);
     const nodes = this.c.template(defOff, this.fdepth);
     const values = this.values();
     return { k: 3, nodes, values };

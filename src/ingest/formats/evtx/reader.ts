@@ -166,7 +166,8 @@ export function* readChunk(buf: Uint8Array, fileOffset: number, index: number, f
     } catch (e) {
       if (!(e instanceof BinXmlError)) throw e;
       if (stats) stats.recordErrors++;
-      yield warn('EVTX_BAD_BINXML', `record ${recordId}: ${e.message}; record skipped`, e.offset || p, n);
+      const at = e.offset >= p && e.offset < p + size ? e.offset : p;
+      yield warn('EVTX_BAD_BINXML', `record ${recordId}: ${e.message}; record skipped`, at, n);
     }
     p += size;
   }
