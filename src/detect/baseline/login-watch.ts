@@ -35,6 +35,18 @@ function defaultIsLogin(e: Event): boolean {
   return e.fields.outcome === 'success' && typeof e.fields.user === 'string' && typeof e.fields.src_ip === 'string';
 }
 
+/** CEF devices put the source country in a labelled custom string (FortiGate: csN=… csNLabel=srccountry). */
+export function cefCountry(e: Event): string | undefined {
+  for (let n = 1; n <= 6; n++) {
+    const label = e.fields[`cs${n}Label`];
+    if (typeof label === 'string' && /^(?:src|source)[_ ]?country$/i.test(label)) {
+      const v = fieldString(e, `cs${n}`);
+      if (v && !/^reserved$/i.test(v)) return v;
+    }
+  }
+  return undefined;
+}
+
 export function createLoginWatch(config: LoginWatchConfig = {}, state?: LoginWatchState): LoginWatch {
   const geo = new GeoBaseline(config.geo, state?.geo);
   const suppress = new Suppressor(state?.suppress);
@@ -47,7 +59,7 @@ export function createLoginWatch(config: LoginWatchConfig = {}, state?: LoginWat
       const user = entityOf(event);
       const ip = fieldString(event, 'src_ip');
       if (!user || !ip) return [];
-      const country = fieldString(event, 'src_country') ?? config.countries?.lookup(ip);
+      const country = fieldString(event, 'src_country') ?? cefCountry(event) ?? config.countries?.lookup(ip);
       const lat = fieldNumber(event, 'src_lat');
       const lon = fieldNumber(event, 'src_lon');
       const obs = geo.observe(user, event.time, { ip, ...(country ? { country } : {}), ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}) });

@@ -152,3 +152,12 @@ test('login watch: state survives a JSON round trip and alerts name user, countr
   assert.match(travel.why[0].note ?? '', /US.*NG.*km\/h/);
   assert.deepEqual(w2.process({ ...login('fay@lsbp.com', T0 + 5 * DAY_MS, '41.58.1.1', 'NG'), fields: { user: 'fay@lsbp.com', src_ip: '41.58.1.1', outcome: 'failure' } }), [], 'failed logins are not baselined');
 });
+
+test('login watch reads the country of CEF VPN logins from a labelled custom string', () => {
+  const w = createLoginWatch({ geo: { learnDays: 0, learnEvents: 1 } });
+  const vpn = (t: number, ip: string, country: string): Event => ({ id: `v${t}`, time: t, ingested: t, tenant: 'lsbp', source: 'fortigate.cef', logsource: { product: 'fortigate_100f', category: 'vpn' },
+    fields: { user: 'kpatel', src_ip: ip, outcome: 'success', action: 'tunnel-up', cs2Label: 'srccountry', cs2: country } });
+  assert.deepEqual(w.process(vpn(T0, '198.51.100.77', 'United States')), []);
+  const alerts = w.process(vpn(T0 + 5 * DAY_MS, '91.240.118.7', 'Russian Federation'));
+  assert.deepEqual(alerts.map((a) => [a.rule.id, a.entities.src_country]), [['claimguard.identity.new_country', 'Russian Federation']]);
+});
