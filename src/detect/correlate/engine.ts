@@ -362,7 +362,20 @@ export class CorrelationEngine {
     const first = this.lookup(m.ruleId, m.ruleName);
     if (!first) return [];
     const out: CorrelationFired[] = [];
-    let queue: { subs: Sub[]; ev: Event }[] = [{ subs: first, ev: m.event }];
+    // Fast path: feed the direct subscribers; only a firing correlation that is itself referenced
+    // needs the breadth-first walk below.
+    let queue: { subs: Sub[]; ev: Event }[] | undefined;
+    for (const sub of first) {
+      const f = this.feed(sub, m.event);
+      if (!f) continue;
+      const cs = sub.corr;
+      if (cs.emit) out.push(f);
+      if (cs.chained) {
+        const outer = this.subscribers.get(cs.id);
+        if (outer) (queue ??= []).push({ subs: outer, ev: this.chainEvent(f) });
+      }
+    }
+    if (!queue) return out;
     while (queue.length) {
       const next: { subs: Sub[]; ev: Event }[] = [];
       for (const { subs, ev } of queue) {
@@ -485,7 +498,8 @@ export class CorrelationEngine {
       this.advanceHead(c, g, t - c.span);
       // Bounds hold before evaluation: the window never sees more than maxEntriesPerGroup entries.
       if (entries.length > this.maxEntries) this.capEntries(c, g);
-      else if (g.head > 0 && entries[0].t < this.expiryBound(c)) this.pruneExpired(c, g);
+      // Drop expired matches in batches (splice is a copy): once 16 are waiting, or half the group.
+      else if (g.head > 0 && (g.head >= 16 || g.head * 2 >= entries.length) && entries[0].t < this.expiryBound(c)) this.pruneExpired(c, g);
       const es = g.entries;
       const value = this.liveValue(c, g);
       if (this.satisfied(c, g, value, g.head, es.length - 1)) fired = this.fire(c, g, g.head, es.length - 1, value);
