@@ -167,7 +167,8 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
 
   function process(event: Event): Alert[] {
     const rawUser = fieldString(event, 'user');
-    if (!rawUser) return [];
+    // Baselines need a real event time; events without one are skipped (the parsers reject them anyway).
+    if (!rawUser || !Number.isFinite(event.time)) return [];
     const user = rawUser.toLowerCase();
     const t = event.time;
     const kind = classifyAction(event, c.actions);

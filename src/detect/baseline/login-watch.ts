@@ -55,7 +55,7 @@ export function createLoginWatch(config: LoginWatchConfig = {}, state?: LoginWat
   return {
     state: () => ({ version: 1, geo: geo.state(), suppress: suppress.state() }),
     process(event: Event): Alert[] {
-      if (!isLogin(event)) return [];
+      if (!Number.isFinite(event.time) || !isLogin(event)) return [];
       const user = entityOf(event);
       const ip = fieldString(event, 'src_ip');
       if (!user || !ip) return [];
