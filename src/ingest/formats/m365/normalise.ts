@@ -33,12 +33,21 @@ export function pick(o: unknown, ...names: string[]): Json | undefined {
   for (const n of names) {
     if (Object.hasOwn(o, n) && o[n] !== undefined) return o[n];
   }
-  const lower = names.map((n) => n.toLowerCase());
-  for (const k of Object.keys(o)) {
-    if (lower.includes(k.toLowerCase())) return o[k];
+  let keys = lowerKeys.get(o);
+  if (!keys) {
+    keys = new Map();
+    for (const k of Object.keys(o)) { const l = k.toLowerCase(); if (!keys.has(l)) keys.set(l, k); }
+    lowerKeys.set(o, keys);
+  }
+  for (const n of names) {
+    const k = keys.get(n.toLowerCase());
+    if (k !== undefined) return o[k];
   }
   return undefined;
 }
+
+/** Lower-cased key → actual key, built once per object that needed a case-blind lookup. */
+const lowerKeys = new WeakMap<object, Map<string, string>>();
 
 /** Like pick, but parses JSON held in strings and returns an object or undefined. */
 function pickObj(o: unknown, ...names: string[]): Obj | undefined {
@@ -495,7 +504,9 @@ function timePath(kind: M365Kind): string {
   }
 }
 
-/** JSON.parse that refuses prototype-polluting keys by dropping them. */
+/** JSON.parse that drops prototype-polluting keys. */
 export function parseRecordText(text: string): unknown {
+  // JSON.parse makes "__proto__" an ordinary own property; the reviver (slow) only runs when one is present.
+  if (!text.includes('__proto__')) return JSON.parse(text);
   return JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v));
 }

@@ -191,9 +191,7 @@ function* emitLine(s: SplitState, file: string): Generator<RecordText> {
   const lineText = s.buf;
   const line = s.line;
   const offset = s.recStartOffset;
-  let bytes = 0;
-  for (let i = 0; i < lineText.length; i++) bytes += utf8Len(lineText.charCodeAt(i));
-  s.recStartOffset += bytes + 1;
+  s.recStartOffset += Buffer.byteLength(lineText, 'utf8') + 1;
   s.line++;
   s.buf = '';
   if (s.overflow) {
