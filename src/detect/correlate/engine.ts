@@ -483,12 +483,11 @@ export class CorrelationEngine {
     const e: Entry = { t, s: ++this.seq, r: sub.r, v, id };
     if (t > g.lastSeen) g.lastSeen = t;
     if (this.maxEvents > 0) {
-      // Keep the newest maxEvents events, and none older than any window that can still fire.
+      // The newest maxEvents events of the group (a firing keeps those inside its window); idle
+      // groups lose theirs with the group when it expires.
       const evs = g.events;
       evs.push(ev);
       if (evs.length > this.maxEvents) evs.shift();
-      const oldest = g.lastSeen - c.span - this.lateness;
-      while (evs.length > 1 && evs[0].time < oldest) evs.shift();
     }
 
     let fired: CorrelationFired | undefined;
