@@ -189,6 +189,15 @@ test('UAL inbox rules: forwarding targets and external flag from Parameters', as
   assert.equal(login.fields['ExtendedProperties.UserAgent'], 'python-requests/2.31');
 });
 
+test('UpdateInboxRules (Outlook client) forwarding recipients come from the rule actions', async () => {
+  const rec = { CreationTime: '2026-03-10T02:20:00', Operation: 'UpdateInboxRules', RecordType: 2, Workload: 'Exchange', UserId: 'mlopez@lonestarbilling.com', ClientIPAddress: '102.89.34.12',
+    OperationProperties: [{ Name: 'RuleOperation', Value: 'AddMailboxRule' }, { Name: 'RuleName', Value: 'x' }, { Name: 'RuleActions', Value: '[{"ActionType":"Forward","Recipients":["Remit.Update@Payments-Secure.co"]}]' }] };
+  const [e] = events(await readText(JSON.stringify(rec)));
+  assert.deepEqual(e.fields.forward_targets, ['remit.update@payments-secure.co']);
+  assert.equal(e.fields.forward_external, 'true');
+  assert.equal(e.fields['OperationProperties.RuleOperation'], 'AddMailboxRule');
+});
+
 test('configured internal domains are not external', async () => {
   const rec = { CreationTime: '2026-03-10T02:11:00Z', Operation: 'Set-InboxRule', Workload: 'Exchange', UserId: 'a@lonestarbilling.com', Parameters: [{ Name: 'RedirectTo', Value: 'b@lsbp-austin.com' }] };
   const [e] = events(await readText(JSON.stringify(rec), { internalDomains: ['lsbp-austin.com'] }));
@@ -239,4 +248,50 @@ test('mutated inputs never throw and always end (fast-check)', async () => {
       for (const r of rs) if (!r.ok) assert.ok(r.error.location?.file === 'mem.json');
     },
   ), { numRuns: 60 });
+});
+
+test('Sentinel SigninLogs rows, Graph directoryAudit, riskDetection and Azure activity records', async () => {
+  const sentinel = {
+    TenantId: 't', TimeGenerated: '2026-03-09T14:21:09.5Z', OperationName: 'Sign-in activity', Category: 'SignInLogs', ResultType: '50126',
+    ResultDescription: 'Invalid username or password or Invalid on-premise username or password.', UserPrincipalName: 'JChen@LoneStarBilling.com', IPAddress: '198.51.100.9',
+    AppDisplayName: 'Microsoft Office', ClientAppUsed: 'Exchange ActiveSync', ConditionalAccessStatus: 'notApplied', AuthenticationRequirement: 'singleFactorAuthentication',
+    DeviceDetail: '{"deviceId":"","operatingSystem":"Ios","browser":"Mobile Safari","isCompliant":false,"trustType":""}',
+    LocationDetails: '{"city":"Austin","state":"Texas","countryOrRegion":"US","geoCoordinates":{"latitude":30.27,"longitude":-97.74}}',
+    Status: '{"errorCode":50126,"failureReason":"Invalid username or password."}', Location: 'US', NetworkLocationDetails: '[]', UserAgent: 'iPhone Mail', Type: 'SigninLogs',
+  };
+  const directoryAudit = {
+    id: 'Directory_1', category: 'UserManagement', correlationId: 'c', result: 'failure', resultReason: 'Microsoft.Online.Security.userConsentBlockedForRiskyAppsExceptions',
+    activityDisplayName: 'Consent to application', activityDateTime: '2026-03-09T15:00:00Z', loggedByService: 'Core Directory', operationType: 'Assign',
+    initiatedBy: { app: null, user: { id: 'u', userPrincipalName: 'jchen@lonestarbilling.com', ipAddress: '198.51.100.9' } },
+    targetResources: [{ id: 'sp', displayName: 'PDF Helper', type: 'ServicePrincipal', modifiedProperties: [] }], additionalDetails: [{ key: 'User-Agent', value: 'Mozilla/5.0' }],
+  };
+  const risk = { id: 'r1', riskEventType: 'unfamiliarFeatures', riskState: 'atRisk', riskLevel: 'medium', detectedDateTime: '2026-03-09T15:05:00Z', activityDateTime: '2026-03-09T15:04:00Z', userPrincipalName: 'jchen@lonestarbilling.com', ipAddress: '41.58.1.1', location: { city: 'Lagos', countryOrRegion: 'NG' } };
+  const activity = { time: '2026-03-09T16:00:00Z', resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMPUTE/VIRTUALMACHINES/VM1', operationName: 'MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE', category: 'Administrative', resultType: 'Success', callerIpAddress: '203.0.113.4', identity: { claims: { name: 'admin@lonestarbilling.com' } }, properties: { statusCode: 'OK' } };
+  const [s, a, r, act] = events(await readText([sentinel, directoryAudit, risk, activity].map((x) => JSON.stringify(x)).join('\n')));
+  assert.deepEqual(s.logsource, { product: 'azure', service: 'signinlogs' });
+  assert.equal(s.fields.ResultType, 50126);
+  assert.equal(s.fields.Status, 'Failure');
+  assert.equal(s.fields['Status.errorCode'], 50126);
+  assert.equal(s.fields.ClientApp, 'Exchange ActiveSync');
+  assert.equal(s.fields['DeviceDetail.isCompliant'], 'false');
+  assert.equal(s.fields['DeviceDetail.trusttype'], '');
+  assert.equal(s.fields['LocationDetails.city'], 'Austin');
+  assert.equal(s.fields.user, 'jchen@lonestarbilling.com');
+  assert.equal(s.fields.src_lat, 30.27);
+  assert.equal(s.time, Date.UTC(2026, 2, 9, 14, 21, 9, 500));
+  assert.deepEqual(a.logsource, { product: 'azure', service: 'auditlogs' });
+  assert.equal(a.fields.Status, 'Failure');
+  assert.equal(a.fields.failure_status_reason, 'Microsoft.Online.Security.userConsentBlockedForRiskyAppsExceptions');
+  assert.equal(a.fields.TargetResources, JSON.stringify(directoryAudit.targetResources));
+  assert.equal(a.fields['TargetResources.displayName'], 'PDF Helper');
+  assert.equal(a.fields.outcome, 'failure');
+  assert.deepEqual(r.logsource, { product: 'azure', service: 'riskdetection' });
+  assert.equal(r.fields.riskEventType, 'unfamiliarFeatures');
+  assert.equal(r.fields.src_country, 'NG');
+  assert.equal(r.time, Date.UTC(2026, 2, 9, 15, 4));
+  assert.deepEqual(act.logsource, { product: 'azure', service: 'activitylogs' });
+  assert.equal(act.fields.operationName, 'MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE');
+  assert.equal(act.fields.ResourceProviderValue, 'MICROSOFT.COMPUTE');
+  assert.equal(act.fields.user, 'admin@lonestarbilling.com');
+  assert.equal(act.fields.outcome, 'success');
 });
