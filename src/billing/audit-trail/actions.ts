@@ -38,6 +38,12 @@ const PATTERNS: [ActionKind, RegExp][] = ([
  * changed field/object names (`field`, `object`, `table`, `detail`).
  */
 export function classifyAction(e: Event, exact?: Record<string, ActionKind>): ActionKind {
+  const kind = classifyActionText(e, exact);
+  // A login whose outcome column says it failed is a failed login, whatever the action is called.
+  return kind === 'login' && e.fields.outcome === 'failure' ? 'login_failed' : kind;
+}
+
+function classifyActionText(e: Event, exact?: Record<string, ActionKind>): ActionKind {
   const action = fieldString(e, 'action') ?? '';
   if (exact) {
     const k = exact[action] ?? exact[action.toLowerCase()];

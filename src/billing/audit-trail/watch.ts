@@ -303,7 +303,7 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
     }
 
     // 7. Where from: logins (or a change of address within a session) against the user's networks.
-    if (ip && (kind === 'login' || st.lastIp[user] !== ip)) {
+    if (ip && kind !== 'login_failed' && (kind === 'login' || st.lastIp[user] !== ip)) {
       st.lastIp[user] = ip;
       const country = fieldString(event, 'src_country', 'country') ?? c.countries?.lookup(ip);
       const trustedNet = trusted.lookup(ip) !== undefined;

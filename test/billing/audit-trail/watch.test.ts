@@ -141,6 +141,8 @@ function attack(): Event[] {
   out.push(ev(chicago(d, 13), { user: 'HLee', action: 'USER_LOGIN', src_ip: '5.2.10.11', host: 'pm01' }));
   out.push(ev(chicago(d + 5, 9), { user: 'fokafor', action: 'USER_LOGIN', src_ip: '198.51.100.50' }));
   out.push(ev(chicago(d, 14), { user: 'tmp_admin', action: 'USER_LOGIN', src_ip: '198.51.100.60' }));
+  // A failed login from abroad teaches nothing and raises nothing here (no geography for failures).
+  out.push(ev(chicago(d, 14, 30), { user: 'cjohnson', action: 'USER_LOGIN', outcome: 'failure', src_ip: '5.2.99.1' }));
   // A clerk suddenly logs in from Romania.
   out.push(ev(chicago(d, 15), { user: 'cjohnson', action: 'USER_LOGIN', src_ip: '5.2.77.1' }));
   return out.sort((a, b) => a.time - b.time);
