@@ -52,7 +52,7 @@ interface OpenTransaction {
 /** Guides this reader understands, by ST01. */
 export const SUPPORTED_GUIDES: Record<string, string[]> = {
   '835': ['005010X221A1'],
-  '837': ['005010X222A1', '005010X223A2'],
+  '837': ['005010X222A1', '005010X223A2', '005010X224A2'],
 };
 
 /** Push-style X12 reader: feed chunks with push(), then end() returns the result. */
@@ -325,7 +325,7 @@ export class X12Reader {
       this.warn('X12_UNSUPPORTED_VERSION', seg, `implementation guide ${version} is not ${SUPPORTED_GUIDES[type].join(' or ')}; read with the closest supported guide`, where);
     }
     if (type === '835') return new Builder835(base, this.file, this.warn);
-    const variant = version.includes('X223') ? 'I' : 'P';
+    const variant = version.includes('X223') ? 'I' : version.includes('X224') ? 'D' : 'P';
     return new Builder837(base, variant, this.file, this.warn);
   }
 

@@ -39,7 +39,7 @@ const DATA: Record<Loop, readonly string[]> = {
   '2010BB': ['N2', 'N3', 'N4', 'REF'],
   '2000C': ['PAT'],
   '2010CA': ['N2', 'N3', 'N4', 'DMG', 'REF', 'PER'],
-  '2300': ['DTP', 'CL1', 'PWK', 'CN1', 'AMT', 'REF', 'K3', 'NTE', 'CR1', 'CR2', 'CR3', 'CR6', 'CR7', 'CRC', 'HI', 'HCP', 'HSD', 'QTY'],
+  '2300': ['DTP', 'CL1', 'DN1', 'DN2', 'PWK', 'CN1', 'AMT', 'REF', 'K3', 'NTE', 'CR1', 'CR2', 'CR3', 'CR6', 'CR7', 'CRC', 'HI', 'HCP', 'HSD', 'QTY'],
   '2310': ['N2', 'PRV', 'N3', 'N4', 'REF', 'PER'],
   '2320': ['CAS', 'AMT', 'DMG', 'OI', 'MIA', 'MOA'],
   '2330': ['N2', 'N3', 'N4', 'DTP', 'REF', 'PER'],
@@ -72,9 +72,9 @@ const LOOP_NAMES: Record<Loop, string> = {
   '2400': '2400 service line', '2410': '2410 drug', '2420': '2420 line provider', '2430': '2430 line adjudication', '2440': '2440 form',
 };
 
-const NM1_2310 = ['DN', 'P3', '82', '77', 'DQ', 'PW', '45', '71', '72', 'ZZ', 'FA', 'QB', 'DK', 'PE', '40'];
+const NM1_2310 = ['DN', 'P3', '82', '77', 'DQ', 'DD', 'PW', '45', '71', '72', 'ZZ', 'FA', 'QB', 'DK', 'PE', '40'];
 const NM1_2330 = ['IL', 'PR', 'DN', 'P3', '82', '77', 'DQ', '85', 'PW', '45', '71', '72', 'ZZ', 'QC', 'TT', '36', 'FA'];
-const NM1_2420 = ['82', 'QB', '77', 'DN', 'P3', 'DK', 'DQ', 'PW', '45', '71', '72', 'ZZ', 'FA', 'PR'];
+const NM1_2420 = ['82', 'QB', '77', 'DN', 'P3', 'DK', 'DQ', 'DD', 'PW', '45', '71', '72', 'ZZ', 'FA', 'PR'];
 
 interface Level {
   hl: string;
@@ -91,7 +91,7 @@ export class Builder837 implements TxBuilder {
   private readonly file: string | undefined;
   private readonly warn: WarnFn;
   private readonly base: TransactionBase;
-  private readonly variant: 'P' | 'I';
+  private readonly variant: 'P' | 'I' | 'D';
   private bht: Claims837['bht'] | undefined;
   private submitter: Party | undefined;
   private receiver: Party | undefined;
@@ -114,7 +114,7 @@ export class Builder837 implements TxBuilder {
   private hlCount = 0;
   private masked = 0;
 
-  constructor(base: TransactionBase, variant: 'P' | 'I', file: string | undefined, warn: WarnFn) {
+  constructor(base: TransactionBase, variant: 'P' | 'I' | 'D', file: string | undefined, warn: WarnFn) {
     this.base = base;
     this.variant = variant;
     this.file = file;
@@ -147,6 +147,14 @@ export class Builder837 implements TxBuilder {
         break;
       case 'LQ':
         if (this.inLine()) return this.enter(seg, '2440');
+        break;
+      case 'SV1':
+      case 'SV2':
+      case 'SV3':
+      case 'SV5':
+        if (this.claim && !this.line) {
+          throw x12Error('X12_MISSING_SEGMENT', seg, this.file, `LX service line number is missing before ${seg.id} (claim at segment ${this.claim.segment})`, undefined, this.loop);
+        }
         break;
       default:
         break;
@@ -256,6 +264,12 @@ export class Builder837 implements TxBuilder {
         l.units = amount(seg, 5, this.file);
         break;
       }
+      case 'SV3':
+        l.procedure = comp(seg, 1);
+        l.charge = amount(seg, 2, this.file);
+        l.placeOfService = opt(seg, 3);
+        l.units = amount(seg, 6, this.file);
+        break;
       case 'DTP':
         l.dates.push({ qualifier: el(seg, 1), format: el(seg, 2), value: el(seg, 3) });
         break;
@@ -521,7 +535,7 @@ export class Builder837 implements TxBuilder {
     const l = this.line;
     if (!l || !this.lineSeg) return;
     if (!['SV1', 'SV2', 'SV3', 'SV4', 'SV5', 'SV7'].some((s) => this.lineSegs.has(s))) {
-      throw x12Error('X12_MISSING_SEGMENT', this.lineSeg, this.file, `service line ${l.number} has no ${this.variant === 'I' ? 'SV2 institutional' : 'SV1 professional'} service segment`, undefined, '2400');
+      throw x12Error('X12_MISSING_SEGMENT', this.lineSeg, this.file, `service line ${l.number} has no ${this.variant === 'I' ? 'SV2 institutional' : this.variant === 'D' ? 'SV3 dental' : 'SV1 professional'} service segment`, undefined, '2400');
     }
   }
 

@@ -44,8 +44,9 @@ export const MAX_SEGMENT_LENGTH = 1 << 20;
 const WS = /\s/;
 const ALNUM = /[A-Za-z0-9]/;
 
+/** Skipped between segments: whitespace, a BOM, NUL padding and the DOS end-of-file mark (Ctrl-Z). */
 function isWs(c: string): boolean {
-  return c === '\uFEFF' || WS.test(c);
+  return c === '\uFEFF' || c === '\u0000' || c === '\u001A' || WS.test(c);
 }
 
 export interface TokenizerOptions {

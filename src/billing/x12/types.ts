@@ -243,8 +243,8 @@ export interface BillingProvider {
 
 export interface Claims837 extends TransactionBase {
   type: '837';
-  /** P professional (X222), I institutional (X223). */
-  variant: 'P' | 'I';
+  /** P professional (X222), I institutional (X223), D dental (X224). */
+  variant: 'P' | 'I' | 'D';
   /** BHT: purpose (00 original, 18 reissue), reference, creation date/time, claim type (CH, RP, 31). */
   bht: { purpose: string; reference?: string; date?: string; time?: string; claimType?: string };
   submitter: Party;
