@@ -160,14 +160,32 @@ async function peek(source: AsyncIterable<Uint8Array>): Promise<{ head: Uint8Arr
   return { head, source: replay() };
 }
 
+export interface InputBatch {
+  file: string;
+  format: string;
+  results: ParseResult[];
+}
+
+/** Readers without `readBatches` are grouped into arrays of this many results. */
+const GROUP = 512;
+
+async function* grouped(results: AsyncIterable<ParseResult>): AsyncGenerator<ParseResult[]> {
+  let out: ParseResult[] = [];
+  for await (const r of results) {
+    out.push(r);
+    if (out.length >= GROUP) { yield out; out = []; }
+  }
+  if (out.length > 0) yield out;
+}
+
 /**
- * Every ParseResult of every input, in order. `format` "auto" detects per file; a file no reader
- * claims yields one INGEST_FORMAT_UNKNOWN error.
+ * Every ParseResult of every input, in order, in arrays (one or more per file). `format` "auto"
+ * detects per file; a file no reader claims yields one INGEST_FORMAT_UNKNOWN error.
  */
-export async function* readInputs(paths: string[], opts: ReadInputsOptions = {}): AsyncGenerator<InputResult> {
+export async function* readInputBatches(paths: string[], opts: ReadInputsOptions = {}): AsyncGenerator<InputBatch> {
   const forced: FormatReader | undefined = opts.format && opts.format !== 'auto' ? getFormat(opts.format) : undefined;
   const { files, errors } = await expandInputs(paths, opts.cwd);
-  yield* errors;
+  for (const e of errors) yield { file: e.file, format: e.format, results: [e.result] };
   let index = 0;
   for (const f of files) {
     index++;
@@ -176,22 +194,31 @@ export async function* readInputs(paths: string[], opts: ReadInputsOptions = {})
       const { head, source } = await peek(fileBytes(f.path, opts.onBytes));
       if (!reader) reader = detectFormat(head, f.file);
       if (!reader) {
-        yield fail(f.file, new ClaimGuardError('INGEST_FORMAT_UNKNOWN', `cannot tell the format of ${f.file}; name it with --format (${['auto', ...formatNames()].join(', ')})`, { file: f.file }));
+        const e = fail(f.file, new ClaimGuardError('INGEST_FORMAT_UNKNOWN', `cannot tell the format of ${f.file}; name it with --format (${['auto', ...formatNames()].join(', ')})`, { file: f.file }));
+        yield { file: e.file, format: '', results: [e.result] };
         continue;
       }
       opts.onFile?.({ file: f.file, format: reader.name, size: f.size, index, count: files.length });
-      const results = reader.read(source, {
+      const ropts = {
         file: f.file,
         ...(opts.referenceTime !== undefined ? { referenceTime: opts.referenceTime } : {}),
         ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
         keepRaw: opts.keepRaw ?? false,
         options: opts.formatOptions?.[reader.name] ?? {},
-      });
-      for await (const result of results) yield { file: f.file, format: reader.name, result };
+      };
+      const batches = reader.readBatches ? reader.readBatches(source, ropts) : grouped(reader.read(source, ropts));
+      for await (const results of batches) yield { file: f.file, format: reader.name, results };
     } catch (e) {
       const err = e instanceof ClaimGuardError ? e
         : new ClaimGuardError('INPUT_READ', `${f.file} could not be read: ${(e as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : (e as Error).message}`, { file: f.file }, { cause: e });
-      yield { file: f.file, format: reader?.name ?? '', result: { ok: false, error: err } };
+      yield { file: f.file, format: reader?.name ?? '', results: [{ ok: false, error: err }] };
     }
+  }
+}
+
+/** readInputBatches one result at a time. */
+export async function* readInputs(paths: string[], opts: ReadInputsOptions = {}): AsyncGenerator<InputResult> {
+  for await (const b of readInputBatches(paths, opts)) {
+    for (const result of b.results) yield { file: b.file, format: b.format, result };
   }
 }

@@ -5,7 +5,7 @@
 // failure, not bad input) after reporting what was already committed.
 import { basename } from 'node:path';
 import { ClaimGuardError, newId, type Event, type Store } from '../core/index.ts';
-import { readInputs } from '../ingest/index.ts';
+import { readInputBatches } from '../ingest/index.ts';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 export const DEFAULT_MAX_ERRORS = 100;
@@ -128,7 +128,7 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<IngestSumma
     return s;
   };
 
-  const inputs = readInputs(opts.paths, {
+  const inputs = readInputBatches(opts.paths, {
     format: opts.format ?? 'auto',
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.referenceTime !== undefined ? { referenceTime: opts.referenceTime } : {}),
@@ -146,37 +146,40 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<IngestSumma
     onBytes: (n) => { bytesRead += n; },
   });
 
-  for await (const { file, format, result } of inputs) {
+  for await (const { file, format, results } of inputs) {
     const s = stats(file, format);
-    if (result.ok) {
-      const p = result.event;
-      const t = now();
-      const event: Event = {
-        id: newId(t),
-        time: p.time,
-        ingested: t,
-        tenant: opts.tenant,
-        source: opts.source ?? p.source ?? basename(file),
-        logsource: p.logsource,
-        fields: p.fields,
-      };
-      if (p.raw !== undefined) event.raw = p.raw;
-      batch.push(event);
-      batchFiles.push(s);
-      if (batch.length >= batchSize) flush();
-      continue;
-    }
-    const err = result.error;
-    if (isInputError(err.code)) summary.failedInputs++;
-    else { summary.rejected++; s.rejected++; }
-    if (summary.errors.length < maxErrors) {
-      const loc = err.location ?? {};
-      const row: IngestErrorRow = { file: loc.file ?? file, line: loc.line ?? null, code: err.code, reason: err.message };
-      if (loc.offset !== undefined) row.offset = loc.offset;
-      if (loc.record !== undefined) row.record = loc.record;
-      summary.errors.push(row);
-    } else {
-      summary.moreErrors++;
+    const source = opts.source ?? basename(file);
+    for (const result of results) {
+      if (result.ok) {
+        const p = result.event;
+        const t = now();
+        const event: Event = {
+          id: newId(t),
+          time: p.time,
+          ingested: t,
+          tenant: opts.tenant,
+          source: opts.source ?? p.source ?? source,
+          logsource: p.logsource,
+          fields: p.fields,
+        };
+        if (p.raw !== undefined) event.raw = p.raw;
+        batch.push(event);
+        batchFiles.push(s);
+        if (batch.length >= batchSize) flush();
+        continue;
+      }
+      const err = result.error;
+      if (isInputError(err.code)) summary.failedInputs++;
+      else { summary.rejected++; s.rejected++; }
+      if (summary.errors.length < maxErrors) {
+        const loc = err.location ?? {};
+        const row: IngestErrorRow = { file: loc.file ?? file, line: loc.line ?? null, code: err.code, reason: err.message };
+        if (loc.offset !== undefined) row.offset = loc.offset;
+        if (loc.record !== undefined) row.record = loc.record;
+        summary.errors.push(row);
+      } else {
+        summary.moreErrors++;
+      }
     }
     progress(false);
   }

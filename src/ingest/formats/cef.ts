@@ -14,7 +14,7 @@ import { ClaimGuardError, tryParseTime, type Fields, type Location, type ParsedE
 import { DEFAULT_MAX_LINE_BYTES, isLongLine, lineBatches } from './lines.ts';
 import { parseSyslogLine } from './syslog.ts';
 import { normaliseOutcome } from './csv.ts';
-import type { ByteSource, FormatReader, ParseResult, ReadOptions } from './types.ts';
+import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
 export const CEF_HEADER_FIELDS = ['cef_version', 'device_vendor', 'device_product', 'device_version', 'signature_id', 'name', 'cef_severity'] as const;
 
@@ -140,19 +140,21 @@ export function parseCefLine(text: string, opts: CefParseOptions, loc: Location 
   return { ok: true, event };
 }
 
-async function* readCef(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult> {
+async function* readCefBatches(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult[]> {
   const o = opts.options ?? {};
   const maxBytes = typeof o.maxLineBytes === 'number' ? o.maxLineBytes : DEFAULT_MAX_LINE_BYTES;
   const popts: CefParseOptions = { referenceTime: opts.referenceTime ?? Date.now(), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), keepRaw: opts.keepRaw ?? false };
   for await (const batch of lineBatches(input, maxBytes)) {
+    const out: ParseResult[] = [];
     for (const item of batch) {
       if (isLongLine(item)) {
-        yield { ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, { file: opts.file, line: item.line, offset: item.offset }) };
+        out.push({ ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, { file: opts.file, line: item.line, offset: item.offset }) });
         continue;
       }
       if (item.text.trim() === '') continue;
-      yield parseCefLine(item.text, popts, { file: opts.file, line: item.line, offset: item.offset });
+      out.push(parseCefLine(item.text, popts, { file: opts.file, line: item.line, offset: item.offset }));
     }
+    if (out.length > 0) yield out;
   }
 }
 
@@ -166,5 +168,6 @@ export function sniffCef(head: Uint8Array): boolean {
 export const cefReader: FormatReader = {
   name: 'cef',
   sniff: sniffCef,
-  read: readCef,
+  read: (input, opts) => flattenBatches(readCefBatches(input, opts)),
+  readBatches: readCefBatches,
 };

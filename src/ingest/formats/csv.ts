@@ -8,7 +8,7 @@
 // INGEST_LINE_TOO_LONG and the tokenizer resynchronises at the next line break.
 import { ClaimGuardError, tryParseTime, type CsvColumnMap, type Fields, type LogSource, type ParsedEvent } from '../../core/index.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './lines.ts';
-import type { ByteSource, FormatReader, ParseResult, ReadOptions } from './types.ts';
+import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -344,7 +344,7 @@ function csvOptions(o: Record<string, unknown> | undefined): CsvOptions {
   return (o ?? {}) as CsvOptions;
 }
 
-async function* readCsv(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult> {
+async function* readCsvBatches(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult[]> {
   const o = csvOptions(opts.options);
   const file = opts.file;
   const decoder = new TextDecoder('utf-8');
@@ -416,20 +416,22 @@ async function* readCsv(input: ByteSource, opts: ReadOptions): AsyncGenerator<Pa
     return { ok: true, event };
   };
 
-  const handle = function* (items: CsvItem[]): Generator<ParseResult> {
+  const handle = (items: CsvItem[]): ParseResult[] => {
+    const out: ParseResult[] = [];
     for (const it of items) {
-      if (fatal) return;
+      if (fatal) break;
       if (!it.ok) {
-        yield { ok: false, error: new ClaimGuardError(it.code, it.reason, { file, line: it.line, offset: it.offset, record: it.record }) };
+        out.push({ ok: false, error: new ClaimGuardError(it.code, it.reason, { file, line: it.line, offset: it.offset, record: it.record }) });
         continue;
       }
       if (header === undefined) {
         const err = setup(it.rec);
-        if (err) { yield err; return; }
+        if (err) { out.push(err); break; }
         if (firstIsHeader) continue;
       }
-      yield toEvent(it.rec);
+      out.push(toEvent(it.rec));
     }
+    return out;
   };
 
   const start = (text: string): void => {
@@ -452,14 +454,16 @@ async function* readCsv(input: ByteSource, opts: ReadOptions): AsyncGenerator<Pa
       text = sample;
       sample = '';
     }
-    yield* handle((tokenizer as CsvTokenizer).push(text));
+    const out = handle((tokenizer as CsvTokenizer).push(text));
+    if (out.length > 0) yield out;
     if (fatal) return;
   }
   const tail = decoder.decode();
-  if (!tokenizer) { start(sample + tail); yield* handle((tokenizer as unknown as CsvTokenizer).push(sample + tail)); }
-  else if (tail) yield* handle(tokenizer.push(tail));
-  if (fatal) return;
-  yield* handle((tokenizer as unknown as CsvTokenizer).end());
+  let out: ParseResult[] = [];
+  if (!tokenizer) { start(sample + tail); out = handle((tokenizer as unknown as CsvTokenizer).push(sample + tail)); }
+  else if (tail) out = handle(tokenizer.push(tail));
+  if (!fatal) out.push(...handle((tokenizer as unknown as CsvTokenizer).end()));
+  if (out.length > 0) yield out;
 }
 
 export function sniffCsv(head: Uint8Array, fileName: string): boolean {
@@ -479,5 +483,6 @@ export function sniffCsv(head: Uint8Array, fileName: string): boolean {
 export const csvReader: FormatReader = {
   name: 'csv',
   sniff: sniffCsv,
-  read: readCsv,
+  read: (input, opts) => flattenBatches(readCsvBatches(input, opts)),
+  readBatches: readCsvBatches,
 };

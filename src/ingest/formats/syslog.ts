@@ -14,7 +14,7 @@ import { ClaimGuardError, MONTHS, syslogTimeFromParts, tryParseIso, type Fields,
 import { linuxLogsource } from '../logsource.ts';
 import { parseProgramMessage } from './syslog-messages.ts';
 import { DEFAULT_MAX_LINE_BYTES, isLongLine, lineBatches } from './lines.ts';
-import type { ByteSource, FormatReader, ParseResult, ReadOptions } from './types.ts';
+import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
 export const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
   'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
@@ -286,7 +286,7 @@ export function sniffSyslog(head: Uint8Array): boolean {
   return candidates.filter(isSyslog).length * 2 >= candidates.length;
 }
 
-async function* readSyslog(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult> {
+async function* readSyslogBatches(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult[]> {
   const o = opts.options ?? {};
   const maxBytes = typeof o.maxLineBytes === 'number' ? o.maxLineBytes : DEFAULT_MAX_LINE_BYTES;
   const popts: SyslogParseOptions = {
@@ -295,19 +295,22 @@ async function* readSyslog(input: ByteSource, opts: ReadOptions): AsyncGenerator
     keepRaw: opts.keepRaw ?? false,
   };
   for await (const batch of lineBatches(input, maxBytes)) {
+    const out: ParseResult[] = [];
     for (const item of batch) {
       if (isLongLine(item)) {
-        yield { ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, { file: opts.file, line: item.line, offset: item.offset }) };
+        out.push({ ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, { file: opts.file, line: item.line, offset: item.offset }) });
         continue;
       }
       if (item.text.length === 0 || item.text.trim() === '') continue;
-      yield parseSyslogLine(item.text, popts, { file: opts.file, line: item.line, offset: item.offset });
+      out.push(parseSyslogLine(item.text, popts, { file: opts.file, line: item.line, offset: item.offset }));
     }
+    if (out.length > 0) yield out;
   }
 }
 
 export const syslogReader: FormatReader = {
   name: 'syslog',
   sniff: (head) => sniffSyslog(head),
-  read: readSyslog,
+  read: (input, opts) => flattenBatches(readSyslogBatches(input, opts)),
+  readBatches: readSyslogBatches,
 };

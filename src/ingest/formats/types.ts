@@ -28,4 +28,14 @@ export interface FormatReader {
   sniff(head: Uint8Array, fileName: string): boolean;
   /** Stream results with bounded memory. */
   read(input: ByteSource, opts: ReadOptions): AsyncIterable<ParseResult>;
+  /**
+   * Optional: the same results in arrays (one per input chunk), for bulk callers that want to avoid
+   * per-record async overhead. When present it must yield exactly what `read` yields, in order.
+   */
+  readBatches?(input: ByteSource, opts: ReadOptions): AsyncIterable<ParseResult[]>;
+}
+
+/** `read` for a reader that implements `readBatches`. */
+export async function* flattenBatches(batches: AsyncIterable<ParseResult[]>): AsyncGenerator<ParseResult> {
+  for await (const batch of batches) yield* batch;
 }
