@@ -193,7 +193,7 @@ function phishToRedirect(ctx: Ctx, s: Schedule, remits: Remit[]): AttackTruth {
   ctx.m365.newInboxRule(t, victim.upn, ip, { name: '.', forwardTo: ATTACKER.forwardTo, subjectContains: 'EFT;remittance;ERA;payment;bank' });
   steps.push({ time: iso(t), source: 'm365', file: 'm365/unified-audit-log.jsonl', what: `New-InboxRule "." forwarding EFT/remittance mail to ${ATTACKER.forwardTo}` });
   t += 90_000;
-  ctx.m365.newInboxRule(t, victim.upn, ip, { name: '..', from: 'provider.enrollment@swms-payer.example', moveToFolder: 'RSS Feeds', markAsRead: true });
+  ctx.m365.newInboxRule(t, victim.upn, ip, { name: '..', from: 'provider.enrollment@swms-payer.example', subjectContains: 'EFT;enrollment;bank', moveToFolder: 'RSS Feeds', markAsRead: true });
   steps.push({ time: iso(t), source: 'm365', file: 'm365/unified-audit-log.jsonl', what: 'second rule ".." hides the payer\'s enrollment replies in RSS Feeds, marked read' });
   t += 12 * MINUTE_MS;
   ctx.m365.send(t, victim.upn, ip, `EFT enrollment update - ${s.target.provider.name} (NPI ${s.target.provider.npi})`, 'provider.enrollment@swms-payer.example');

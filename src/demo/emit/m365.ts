@@ -136,7 +136,7 @@ export class M365Emitter {
   newInboxRule(t: number, upn: string, ip: string, rule: { name: string; forwardTo?: string; redirectTo?: string; moveToFolder?: string; from?: string; subjectContains?: string; deleteMessage?: boolean; markAsRead?: boolean }): void {
     const params: { Name: string; Value: string }[] = [{ Name: 'Name', Value: rule.name }];
     if (rule.from) params.push({ Name: 'From', Value: rule.from });
-    if (rule.subjectContains) params.push({ Name: 'SubjectOrBodyContainsWords', Value: rule.subjectContains });
+    if (rule.subjectContains) params.push({ Name: rule.forwardTo || rule.redirectTo ? 'SubjectOrBodyContainsWords' : 'SubjectContainsWords', Value: rule.subjectContains });
     if (rule.forwardTo) params.push({ Name: 'ForwardTo', Value: rule.forwardTo });
     if (rule.redirectTo) params.push({ Name: 'RedirectTo', Value: rule.redirectTo });
     if (rule.moveToFolder) params.push({ Name: 'MoveToFolder', Value: rule.moveToFolder });
