@@ -69,6 +69,9 @@ interface Sub {
   valueFields: string[];
 }
 
+/** Marks which correlation a construction error belongs to (read by partition()). */
+const BAD_RULE = Symbol('correlation rule');
+
 const NUMERIC: ReadonlySet<CorrelationType> = new Set(['value_sum', 'value_avg', 'value_percentile', 'value_median']);
 
 class CorrState {
@@ -224,7 +227,40 @@ export class CorrelationEngine {
 
   // ---------------------------------------------------------------- construction
 
+  /**
+   * Split correlations into those that can run together and those that cannot (unknown reference,
+   * cycle, duplicate id/name, alias problems), rejecting a correlation whose inner correlation was
+   * rejected too. Lets a loader report each bad correlation and still run the good ones.
+   */
+  static partition(rules: CorrelationRule[], opts: CorrelationEngineOptions = {}): {
+    accepted: CorrelationRule[]; rejected: { rule: CorrelationRule; error: ClaimGuardError }[];
+  } {
+    let pending = [...rules];
+    const rejected: { rule: CorrelationRule; error: ClaimGuardError }[] = [];
+    for (;;) {
+      try {
+        new CorrelationEngine(pending, opts);
+        return { accepted: pending, rejected };
+      } catch (e) {
+        const bad = e instanceof ClaimGuardError ? (e as ClaimGuardError & { [BAD_RULE]?: CorrelationRule })[BAD_RULE] : undefined;
+        if (!bad) throw e; // an option or base-rule problem, not one correlation's
+        rejected.push({ rule: bad, error: e as ClaimGuardError });
+        pending = pending.filter((r) => r !== bad);
+      }
+    }
+  }
+
   private resolve(rules: CorrelationRule[], baseRules: Iterable<{ id: string; name?: string }>): void {
+    let current: CorrelationRule | undefined;
+    try {
+      this.resolveAll(rules, baseRules, (r) => { current = r; });
+    } catch (e) {
+      if (e instanceof ClaimGuardError && current) Object.defineProperty(e, BAD_RULE, { value: current, enumerable: false });
+      throw e;
+    }
+  }
+
+  private resolveAll(rules: CorrelationRule[], baseRules: Iterable<{ id: string; name?: string }>, at: (r: CorrelationRule | undefined) => void): void {
     const baseIds = new Set<string>();
     const nameOwner = new Map<string, string>();
     const claimName = (name: string, id: string, rule?: CorrelationRule): void => {
@@ -235,11 +271,13 @@ export class CorrelationEngine {
       }
       nameOwner.set(name, id);
     };
+    at(undefined);
     for (const b of baseRules) {
       baseIds.add(b.id);
       if (b.name !== undefined) claimName(b.name, b.id);
     }
     for (const rule of rules) {
+      at(rule);
       const id = rule.ref.id;
       if (this.byId.has(id) || baseIds.has(id)) {
         throw new ClaimGuardError('SIGMA_CORRELATION', `rule id ${id} is used by two rules`, rule.location ? { ...rule.location, path: 'id' } : undefined);
@@ -257,20 +295,21 @@ export class CorrelationEngine {
     };
     for (const cs of this.corrs) {
       const rule = cs.rule;
-      const at = (path: string) => (rule.location ? { ...rule.location, path } : { path });
+      at(rule);
+      const where = (path: string) => (rule.location ? { ...rule.location, path } : { path });
       cs.refs = rule.rules.map((ref, i) => {
         const id = canonical(ref);
         if (id === undefined) {
           throw new ClaimGuardError('SIGMA_UNKNOWN_REFERENCE',
             `correlation ${JSON.stringify(rule.ref.title)} references ${JSON.stringify(ref)}, which is neither a loaded rule id/name nor a correlation`,
-            at(`correlation.rules[${i}]`));
+            where(`correlation.rules[${i}]`));
         }
-        if (id === cs.id) throw new ClaimGuardError('SIGMA_CORRELATION', 'a correlation cannot reference itself', at(`correlation.rules[${i}]`));
+        if (id === cs.id) throw new ClaimGuardError('SIGMA_CORRELATION', 'a correlation cannot reference itself', where(`correlation.rules[${i}]`));
         return id;
       });
       cs.refs.forEach((id, i) => {
         if (cs.refs.indexOf(id) !== i) {
-          throw new ClaimGuardError('SIGMA_CORRELATION', `rule ${JSON.stringify(rule.rules[i])} is referenced twice (by id and by name)`, at(`correlation.rules[${i}]`));
+          throw new ClaimGuardError('SIGMA_CORRELATION', `rule ${JSON.stringify(rule.rules[i])} is referenced twice (by id and by name)`, where(`correlation.rules[${i}]`));
         }
       });
       // aliases: every rule key must be one of the referenced rules
@@ -280,10 +319,10 @@ export class CorrelationEngine {
         for (const [ref, field] of Object.entries(mapping)) {
           const id = canonical(ref);
           if (id === undefined) {
-            throw new ClaimGuardError('SIGMA_UNKNOWN_REFERENCE', `alias ${JSON.stringify(alias)} names rule ${JSON.stringify(ref)}, which is not loaded`, at(`correlation.aliases.${alias}.${ref}`));
+            throw new ClaimGuardError('SIGMA_UNKNOWN_REFERENCE', `alias ${JSON.stringify(alias)} names rule ${JSON.stringify(ref)}, which is not loaded`, where(`correlation.aliases.${alias}.${ref}`));
           }
           if (!cs.refs.includes(id)) {
-            throw new ClaimGuardError('SIGMA_CORRELATION', `alias ${JSON.stringify(alias)} names rule ${JSON.stringify(ref)}, which is not in correlation.rules`, at(`correlation.aliases.${alias}.${ref}`));
+            throw new ClaimGuardError('SIGMA_CORRELATION', `alias ${JSON.stringify(alias)} names rule ${JSON.stringify(ref)}, which is not in correlation.rules`, where(`correlation.aliases.${alias}.${ref}`));
           }
           m.set(id, field);
         }
@@ -310,6 +349,7 @@ export class CorrelationEngine {
       const st = state.get(cs.id);
       if (st === 2) return;
       if (st === 1) {
+        at(cs.rule);
         throw new ClaimGuardError('SIGMA_CORRELATION', `correlation chain forms a cycle: ${[...path, cs.id].join(' → ')}`,
           cs.rule.location ? { ...cs.rule.location, path: 'correlation.rules' } : undefined);
       }

@@ -6,7 +6,9 @@
 //   engine.emitsStandalone(ruleId) → false when a correlation without `generate: true` references it
 //
 // Pass every loaded base rule in `baseRules`: a reference that resolves neither to one of them nor to
-// another correlation is SIGMA_UNKNOWN_REFERENCE at construction. Semantics: docs/correlation.md.
+// another correlation is SIGMA_UNKNOWN_REFERENCE at construction. To report bad correlations and still
+// run the rest: `const { accepted, rejected } = CorrelationEngine.partition(rules, { baseRules })`.
+// Semantics: docs/correlation.md.
 export * from './types.ts';
 export { parseCorrelationRule, parseTimespan, describeDeprecatedAggregation, TIMESPAN_UNITS, type ParseContext } from './parse.ts';
 export {

@@ -262,3 +262,24 @@ test('restore enforces the bounds of the receiving engine', () => {
   const st = small.stats().perRule!.r1;
   assert.ok(st.groups <= 4 && st.largestGroup <= 2, JSON.stringify(st));
 });
+
+test('partition keeps the good correlations and rejects bad ones with their errors, cascading to chains', () => {
+  const good = corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 2 } }, { id: 'good' });
+  const unknown = corr({ type: 'event_count', rules: ['missing_rule'], timespan: '1m', condition: { gte: 2 } }, { id: 'unknown', name: 'unknown_inner' });
+  const chained = corr({ type: 'event_count', rules: ['unknown_inner'], timespan: '1h', condition: { gte: 2 } }, { id: 'chained' });
+  const x = corr({ type: 'event_count', rules: ['y'], timespan: '1m', condition: { gte: 1 } }, { id: 'x' });
+  const y = corr({ type: 'event_count', rules: ['x'], timespan: '1m', condition: { gte: 1 } }, { id: 'y' });
+  const dup = corr({ type: 'event_count', rules: ['b'], timespan: '1m', condition: { gte: 1 } }, { id: 'good' });
+  const { accepted, rejected } = CorrelationEngine.partition([good, unknown, chained, x, y, dup], { baseRules: BASE });
+  assert.deepEqual(accepted, [good]);
+  assert.deepEqual(rejected.map((r) => [r.rule === dup ? 'dup' : r.rule.ref.id, r.error.code]).sort(), [
+    ['chained', 'SIGMA_UNKNOWN_REFERENCE'], ['dup', 'SIGMA_CORRELATION'], ['unknown', 'SIGMA_UNKNOWN_REFERENCE'],
+    ['x', 'SIGMA_CORRELATION'], ['y', 'SIGMA_UNKNOWN_REFERENCE'],
+  ].sort());
+  // the accepted set really runs
+  const e = new CorrelationEngine(accepted, { baseRules: BASE });
+  e.onMatch({ ruleId: 'id-a', event: ev(0) });
+  assert.equal(e.onMatch({ ruleId: 'id-a', event: ev(1) }).length, 1);
+  // option errors are not a rule's fault: they propagate
+  throwsCode(() => CorrelationEngine.partition([good], { baseRules: BASE, maxGroupsPerRule: 0 }), 'CONFIG_INVALID');
+});
