@@ -190,7 +190,13 @@ export function parseConfig(text: string, opts: { cwd: string; env: Record<strin
     const e = doc.errors[0];
     throw configError(`configuration is not valid YAML: ${e.message.split('\n')[0]}`, fileLoc(e.pos[0]));
   }
-  let raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Unresolved aliases and alias bombs surface here, not in doc.errors.
+    throw configError(`configuration is not valid YAML: ${(e as Error).message.split('\n')[0]}`, fileLoc(0));
+  }
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw configError('configuration must be a mapping of settings', fileLoc(0));
   const data = raw as Record<string, unknown>;

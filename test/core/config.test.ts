@@ -150,3 +150,17 @@ test('the full example in docs/config.md is valid and means what the docs say', 
   assert.equal(c.formats.csv.maps['practice-mgmt'].patient_id, 'Patient Acct #');
   assert.equal(c.listeners.tail[0].source, 'web1-auth');
 });
+
+test('property: any text either loads or fails with CONFIG_INVALID and a location', async () => {
+  const fc = (await import('fast-check')).default;
+  const piece = fc.constantFrom('tenant: ', 'listeners:\n', '  http:\n', '    port: ', '8080', '-1', 'x', '\n', '  ', '[', '{', '"', ': ', '- ', '&a ', '*a', 'timeZone: UTC', 'formats:\n  csv:\n    maps:\n', '#');
+  fc.assert(fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 30 }).map((a) => a.join('')), (text) => {
+    try {
+      parseConfig(text, { cwd: '/', env: {}, file: 'c.yaml' });
+    } catch (e) {
+      assert.ok(e instanceof ClaimGuardError, String(e));
+      assert.equal(e.code, 'CONFIG_INVALID');
+      assert.ok(e.location?.line !== undefined || e.location?.path !== undefined, e.format());
+    }
+  }), { numRuns: 400 });
+});
