@@ -40,26 +40,27 @@ export const command: Command = {
     }
     const config = commandConfig(io, values);
     const log = stderrLogger(io.stderr, 'claimguard serve');
-    const server = await startServer(config, { log });
-    log.info(`store: ${config.dataDir} (tenant ${config.tenant}); ready`);
-    await new Promise<void>((done) => {
-      const stop = (signal: string): void => {
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        log.info(`${signal}: stopping listeners and committing buffered events`);
-        server.close().then(() => {
-          log.info(`stopped; ${server.pipeline.stats.stored} events stored this run`);
-          done();
-        }, (e: unknown) => {
-          log.warn(`shutdown error: ${(e as Error).message}`);
-          done();
-        });
-      };
-      const onTerm = (): void => stop('SIGTERM');
-      const onInt = (): void => stop('SIGINT');
-      process.on('SIGTERM', onTerm);
-      process.on('SIGINT', onInt);
-    });
+    // Signal handlers go in first: Node arms them only on a later event-loop turn, and a SIGTERM that
+    // arrives while the listeners start must still lead to a clean stop.
+    let signalled: (signal: string) => void = () => undefined;
+    const stopSignal = new Promise<string>((resolve) => { signalled = resolve; });
+    const onTerm = (): void => signalled('SIGTERM');
+    const onInt = (): void => signalled('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    const keepAlive = setInterval(() => undefined, 1 << 30); // run until signalled, even with no listeners
+    try {
+      const server = await startServer(config, { log });
+      log.info(`store: ${config.dataDir} (tenant ${config.tenant}); ready`);
+      const signal = await stopSignal;
+      log.info(`${signal}: stopping listeners and committing buffered events`);
+      await server.close();
+      log.info(`stopped; ${server.pipeline.stats.stored} events stored this run`);
+    } finally {
+      clearInterval(keepAlive);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    }
     return 0;
   },
 };

@@ -118,7 +118,10 @@ export class FileTail implements Listener {
     return next;
   }
 
+  /** Reads what the file holds now (one last step), then stops. */
   async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.started && !this.closed) await this.poll().catch(() => undefined);
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
