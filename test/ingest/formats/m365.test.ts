@@ -295,3 +295,46 @@ test('Sentinel SigninLogs rows, Graph directoryAudit, riskDetection and Azure ac
   assert.equal(act.fields.user, 'admin@lonestarbilling.com');
   assert.equal(act.fields.outcome, 'success');
 });
+
+test('Purview audit-search CSV export: AuditData rows normalise like the JSON records', async () => {
+  const audit = (op: string, extra: Record<string, unknown>): string => JSON.stringify({ CreationTime: '2026-03-10T02:11:00', Id: op, Operation: op, RecordType: 1, ResultStatus: 'True', UserId: 'mlopez@lonestarbilling.com', Workload: 'Exchange', ClientIP: '102.89.34.12:5100', ...extra });
+  const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const csv = [
+    'RecordId,CreationDate,RecordType,Operation,UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames',
+    ['a1', '3/10/2026 2:11:00 AM', 'ExchangeAdmin', 'New-InboxRule', 'mlopez@lonestarbilling.com', q(audit('New-InboxRule', { Parameters: [{ Name: 'ForwardTo', Value: 'x@payments-secure.co' }] })), '', ''].join(','),
+    ['a2', '3/10/2026 2:12:00 AM', 'ExchangeAdmin', 'Set-Mailbox', 'mlopez@lonestarbilling.com', q('{not json'), '', ''].join(','),
+    ['a3', '3/10/2026 2:13:00 AM', 'ExchangeItem', 'MailItemsAccessed', 'mlopez@lonestarbilling.com', q(audit('MailItemsAccessed', {})), '', ''].join(','),
+  ].join('\r\n') + '\r\n';
+  assert.equal(m365Reader.sniff(new TextEncoder().encode(csv), 'audit_export.csv'), true);
+  const rs = await readText(csv, undefined, 50);
+  assert.deepEqual(rs.map((r) => r.ok ? r.event.fields.Operation : r.error.code), ['New-InboxRule', 'JSON_BAD_RECORD', 'MailItemsAccessed']);
+  const [rule] = events([rs[0]]);
+  assert.equal(rule.fields.forward_external, 'true');
+  assert.equal(rule.fields.src_ip, '102.89.34.12');
+  assert.ok(!rs[1].ok && rs[1].error.location?.line === 3 && rs[1].error.location.path === 'AuditData');
+});
+
+test('Entra admin-center sign-in CSV download becomes azure/signinlogs events', async () => {
+  const csv = [
+    'Date (UTC),Request ID,User,Username,User ID,IP address,Location,Status,Sign-in error code,Failure reason,Client app,Application,Resource,Conditional Access,User agent,Authentication requirement',
+    '2026-03-09T14:21:09Z,r1,Dana Ortiz,dortiz@lonestarbilling.com,u1,41.58.1.1,"Lagos, Lagos, NG",Failure,500121,Authentication failed during strong authentication request.,Browser,OfficeHome,Office 365,Not Applied,Mozilla/5.0,Multifactor authentication',
+    '2026-03-09T14:25:00Z,r2,Dana Ortiz,dortiz@lonestarbilling.com,u1,41.58.1.1,"Lagos, Lagos, NG",Success,,Other.,Browser,OfficeHome,Office 365,Success,Mozilla/5.0,Multifactor authentication',
+  ].join('\n') + '\n';
+  assert.equal(m365Reader.sniff(new TextEncoder().encode(csv), 'InteractiveSignIns.csv'), true);
+  const [fail, ok] = events(await readText(csv));
+  assert.deepEqual(fail.logsource, { product: 'azure', service: 'signinlogs' });
+  assert.equal(fail.fields.ResultType, 500121);
+  assert.equal(fail.fields.Status, 'Failure');
+  assert.equal(fail.fields.src_country, 'NG');
+  assert.equal(fail.fields['LocationDetails.city'], 'Lagos');
+  assert.equal(fail.fields.conditionalAccessStatus, 'notApplied');
+  assert.equal(ok.fields.ResultType, 0);
+  assert.equal(ok.fields.outcome, 'success');
+  assert.equal(ok.time, Date.UTC(2026, 2, 9, 14, 25));
+});
+
+test('a CSV that is neither download is refused with one located error', async () => {
+  const rs = await readText('a,b,c\n1,2,3\n');
+  assert.equal(rs.length, 1);
+  assert.ok(!rs[0].ok && rs[0].error.code === 'M365_BAD_RECORD' && rs[0].error.location?.line === 1);
+});
