@@ -138,12 +138,12 @@ export function createDetector(opts: { rules: readonly CompiledRule[]; correlati
       const cls = mapping.classify(ev);
       const idv = ev.fields.EventID;
       const eventId = typeof idv === 'number' || typeof idv === 'string' ? String(idv) : undefined;
-      const cands = config.fullScan ? rules : router.candidates(cls, eventId);
+      const view = new EventView(ev.fields, cls.alias);
+      const cands = config.fullScan ? rules : router.candidates(cls, eventId, view);
       const n = cands.length;
       st.rulesEvaluated += n;
       st.evaluatedHistogram.set(n, (st.evaluatedHistogram.get(n) ?? 0) + 1);
       if (n === 0) { st.unroutedEvents++; return []; }
-      const view = new EventView(ev.fields, cls.alias);
       let out: Alert[] | undefined;
       for (let i = 0; i < n; i++) {
         const r = cands[i];

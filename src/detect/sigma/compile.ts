@@ -15,6 +15,13 @@ export type YamlPath = (string | number)[];
 /** A problem found while compiling, located by its path in the YAML document. */
 export interface CompileProblem { code: ErrorCode; message: string; path: YamlPath; column?: number }
 
+/**
+ * A necessary literal condition for the router: the field's folded value equals `value` ('eq'), or
+ * the part after its last backslash ('base\\') or slash ('base/') equals `value`. A list of
+ * witnesses means at least one holds whenever the rule matches.
+ */
+export interface Witness { field: string; kind: 'eq' | 'base\\' | 'base/'; value: string }
+
 type AltTest = (s: string | undefined, f: string | undefined, raw: FieldValue | undefined, view: EventView) => boolean;
 
 export interface CompiledItem {
@@ -25,6 +32,7 @@ export interface CompiledItem {
   explain(view: EventView): string | undefined;
   /** When the item can only match these exact EventID texts (router); undefined = anything. */
   eventIds?: string[];
+  witness?: Witness[];
 }
 
 export interface CompiledSelection {
@@ -33,6 +41,7 @@ export interface CompiledSelection {
   explain(view: EventView): MatchReason[];
   /** Necessary EventID values of this selection, or undefined if unconstrained. */
   eventIds?: Set<string>;
+  witness?: Witness[];
 }
 
 export interface CompiledDetection {
@@ -40,6 +49,7 @@ export interface CompiledDetection {
   explain(view: EventView): MatchReason[];
   /** Necessary EventID values for the whole condition, or undefined (router). */
   eventIds?: Set<string>;
+  witness?: Witness[];
   selections: Map<string, CompiledSelection>;
 }
 
@@ -302,7 +312,45 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
       eventIds = groups.flatMap((g) => g.alts.map((a) => (a.k === 'num' ? a.text : (a as { s: SigmaString }).s.parts[0] as string)));
     }
   }
-  return { field, modifiers: mods, test, explain, eventIds };
+  let witness: Witness[] | undefined;
+  if (field !== null && !neq && !flags.timePart && groups.length > 0) {
+    const pick = all ? [groups[0]] : groups;
+    const ws: Witness[] = [];
+    let ok = true;
+    for (const g of pick) for (const a of g.alts) {
+      const w = altWitness(field, a);
+      if (!w) { ok = false; break; }
+      ws.push(w);
+    }
+    if (ok && ws.length) witness = ws;
+  }
+  return { field, modifiers: mods, test, explain, eventIds, witness };
+}
+
+function altWitness(field: string, a: Val): Witness | undefined {
+  if (a.k === 'num') return { field, kind: 'eq', value: a.text };
+  if (a.k !== 'str' || a.s.bytes) return undefined;
+  const p = a.s.parts;
+  if (p.length === 1 && typeof p[0] === 'string') return { field, kind: 'eq', value: p[0].toLowerCase() };
+  if (p.length === 2 && p[0] === STAR && typeof p[1] === 'string') {
+    const lit = p[1].toLowerCase();
+    for (const sep of ['\\', '/'] as const) {
+      const at = lit.lastIndexOf(sep);
+      if (at >= 0 && at < lit.length - 1) return { field, kind: sep === '/' ? 'base/' : 'base\\', value: lit.slice(at + 1) };
+    }
+  }
+  return undefined;
+}
+
+function andW(ws: (Witness[] | undefined)[]): Witness[] | undefined {
+  let best: Witness[] | undefined;
+  for (const w of ws) if (w && (!best || w.length < best.length)) best = w;
+  return best;
+}
+function orW(ws: (Witness[] | undefined)[]): Witness[] | undefined {
+  const out: Witness[] = [];
+  for (const w of ws) { if (!w) return undefined; out.push(...w); }
+  return out.length ? out : undefined;
 }
 
 function splitKey(key: string): { field: string | null; mods: string[] } {
@@ -378,6 +426,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
     return {
       name,
       eventIds,
+      witness: andW(items.map((i) => i.witness)),
       test: (view) => { for (const it of items) if (!it.test(view)) return false; return true; },
       explain: (view) => reasonsOf(name, items, view),
     };
@@ -390,6 +439,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
       return {
         name,
         eventIds,
+        witness: orW(alts.map((items) => andW(items.map((i) => i.witness)))),
         test: (view) => {
           outer: for (const items of alts) {
             for (const it of items) if (!it.test(view)) continue outer;
@@ -425,7 +475,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
 
 type Fn = (view: EventView) => boolean;
 
-interface CondCompiled { test: Fn; ids?: Set<string>; positive: string[] }
+interface CondCompiled { test: Fn; ids?: Set<string>; witness?: Witness[]; positive: string[] }
 
 function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names: string[], condIndex: number, problems: CompileProblem[], negated: boolean): CondCompiled {
   const condPath: YamlPath = ['detection', 'condition'];
@@ -436,7 +486,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
         if (!names.includes(node.name)) problems.push({ code: 'SIGMA_UNKNOWN_REFERENCE', message: `condition refers to "${node.name}", which is not a search identifier of this rule`, path: condPath, column: node.col });
         return { test: () => false, positive: [] };
       }
-      return { test: s.test, ids: s.eventIds, positive: negated ? [] : [node.name] };
+      return { test: s.test, ids: s.eventIds, witness: s.witness, positive: negated ? [] : [node.name] };
     }
     case 'not': {
       const a = compileCond(node.arg, sels, names, condIndex, problems, !negated);
@@ -449,6 +499,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       return {
         test: fns.length === 2 ? ((a, b) => (v: EventView) => a(v) && b(v))(fns[0], fns[1]) : (v) => { for (const f of fns) if (!f(v)) return false; return true; },
         ids: negated ? undefined : andIds(parts.map((p) => p.ids)),
+        witness: negated ? undefined : andW(parts.map((p) => p.witness)),
         positive: parts.flatMap((p) => p.positive),
       };
     }
@@ -458,6 +509,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       return {
         test: (v) => { for (const f of fns) if (f(v)) return true; return false; },
         ids: negated ? undefined : orIds(parts.map((p) => p.ids)),
+        witness: negated ? undefined : orW(parts.map((p) => p.witness)),
         positive: parts.flatMap((p) => p.positive),
       };
     }
@@ -470,10 +522,11 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       const list = matched.map((n) => sels.get(n)).filter((s): s is CompiledSelection => s !== undefined);
       const fns = list.map((s) => s.test);
       const idsList = list.map((s) => s.eventIds);
+      const wList = list.map((s) => s.witness);
       if (node.quant === 'one') {
-        return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), positive: negated ? [] : matched };
+        return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), witness: negated ? undefined : orW(wList), positive: negated ? [] : matched };
       }
-      return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), positive: negated ? [] : matched };
+      return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), witness: negated ? undefined : andW(wList), positive: negated ? [] : matched };
     }
   }
 }
@@ -533,6 +586,7 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
   const filterFns = filters.map((f) => f.test);
   const test: Fn = filterFns.length === 0 ? main : (v) => main(v) && filterFns.every((f) => f(v));
   const eventIds = orIds(compiled.map((c) => c.ids));
+  const witness = orW(compiled.map((c) => c.witness));
   const explain = (view: EventView): MatchReason[] => {
     const out: MatchReason[] = [];
     for (const c of compiled) {
@@ -545,5 +599,5 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
     }
     return out;
   };
-  return { test, explain, eventIds, selections: sels };
+  return { test, explain, eventIds, ...(witness ? { witness } : {}), selections: sels };
 }

@@ -327,7 +327,7 @@ export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): 
       }
       test = withFilters.test;
     }
-    rules.push({ meta: pr.meta, ref: toRuleRef(pr.meta), test, explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}) });
+    rules.push({ meta: pr.meta, ref: toRuleRef(pr.meta), test, explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}), ...(det.witness ? { witness: det.witness } : {}) });
   }
   return { rules, correlations, filters: filters.map((x) => x.f), pendingCorrelations, errors, documents: documentsSeen, files: sources.length };
 }

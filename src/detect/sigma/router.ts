@@ -1,25 +1,56 @@
-// Candidate rules for an event: by logsource (product / service / category, from the mapping) and
-// then by EventID where the rule's condition requires one of a set of EventIDs. The contract (as in
-// rsigma's candidate index): it may pick too many rules, never too few. A rule's necessary EventIDs
-// come from compile.ts (AND keeps the narrowest constrained side, OR unions when every branch is
-// constrained, NOT drops the constraint), so skipping a rule can only skip one that cannot match.
+// Candidate rules for an event, in three steps that may each pick too many rules, never too few
+// (the contract of rsigma's candidate index):
+//   1. logsource: the rule's product / service / category against the event's class (mapping);
+//   2. EventID: rules whose condition requires one of a set of EventIDs are indexed by them;
+//   3. literal witnesses: rules whose condition requires one of a set of field literals (a field
+//      equal to a value, or a path's last component, from `Image|endswith: '\whoami.exe'` or
+//      `OriginalFileName: whoami.exe`) are indexed by them and looked up with the event's own
+//      (case-folded) values; the rest always run.
+// Necessary conditions come from compile.ts: AND keeps the narrowest constrained side, OR unions
+// when every branch is constrained, NOT drops the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
+import type { EventView } from './event-view.ts';
 import type { CompiledRule } from './types.ts';
 
+interface FieldIndex { field: string; eq: Map<string, CompiledRule[]>; bs: Map<string, CompiledRule[]>; sl: Map<string, CompiledRule[]> }
+
+interface Plan {
+  /** Rules that always run for this class and EventID. */
+  always: CompiledRule[];
+  /** Witness-indexed rules, per field. */
+  fields: FieldIndex[];
+}
+
 interface Bucket {
-  /** Rules of this event class that do not constrain EventID. */
-  any: CompiledRule[];
-  /** Rules constrained to an EventID, merged with `any` (kept in load order), per EventID text. */
-  byId: Map<string, CompiledRule[]>;
+  selected: CompiledRule[];
+  plans: Map<string, Plan>;
+}
+
+const NO_ID = '\u0000';
+
+function push(m: Map<string, CompiledRule[]>, k: string, r: CompiledRule): void {
+  const l = m.get(k);
+  if (!l) m.set(k, [r]);
+  else if (l[l.length - 1] !== r) l.push(r);
+}
+
+function lastAfter(s: string, sep: string): string | undefined {
+  const at = s.lastIndexOf(sep);
+  return at >= 0 ? s.slice(at + 1) : undefined;
 }
 
 export class RuleRouter {
   private readonly rules: CompiledRule[];
   private readonly buckets = new Map<string, Bucket>();
+  /** Use literal witnesses (step 3). */
+  private readonly useWitness: boolean;
+  private stamp = 0;
+  private readonly seen = new Map<CompiledRule, number>();
 
-  constructor(rules: CompiledRule[]) {
+  constructor(rules: CompiledRule[], opts: { witnesses?: boolean } = {}) {
     this.rules = rules;
+    this.useWitness = opts.witnesses ?? true;
   }
 
   static selects(rule: CompiledRule, cls: EventClass): boolean {
@@ -32,34 +63,67 @@ export class RuleRouter {
 
   private bucket(cls: EventClass): Bucket {
     let b = this.buckets.get(cls.key);
-    if (b) return b;
-    const selected = this.rules.filter((r) => RuleRouter.selects(r, cls));
-    const any = selected.filter((r) => !r.eventIds);
-    const byId = new Map<string, CompiledRule[]>();
-    for (const r of selected) {
-      if (!r.eventIds) continue;
-      for (const id of r.eventIds) {
-        if (!byId.has(id)) byId.set(id, []);
-        byId.get(id)!.push(r);
-      }
+    if (!b) {
+      b = { selected: this.rules.filter((r) => RuleRouter.selects(r, cls)), plans: new Map() };
+      this.buckets.set(cls.key, b);
     }
-    for (const [id, list] of byId) {
-      const set = new Set(list);
-      byId.set(id, selected.filter((r) => !r.eventIds || set.has(r)));
-    }
-    b = { any, byId };
-    this.buckets.set(cls.key, b);
     return b;
   }
 
-  /** Rules that may match an event of this class with this EventID text. */
-  candidates(cls: EventClass, eventId: string | undefined): CompiledRule[] {
-    const b = this.bucket(cls);
-    if (eventId === undefined) return b.any;
-    return b.byId.get(eventId) ?? b.any;
+  private plan(b: Bucket, eventId: string | undefined): Plan {
+    const key = eventId ?? NO_ID;
+    let p = b.plans.get(key);
+    if (p) return p;
+    const list = b.selected.filter((r) => !r.eventIds || (eventId !== undefined && r.eventIds.has(eventId)));
+    const always: CompiledRule[] = [];
+    const byField = new Map<string, FieldIndex>();
+    for (const r of list) {
+      if (!this.useWitness || !r.witness) { always.push(r); continue; }
+      for (const w of r.witness) {
+        let fi = byField.get(w.field);
+        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map() }; byField.set(w.field, fi); }
+        push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, r);
+      }
+    }
+    p = { always, fields: [...byField.values()] };
+    // Keep the plan cache bounded (EventIDs are attacker-controlled text).
+    if (b.plans.size > 4096) b.plans.clear();
+    b.plans.set(key, p);
+    return p;
   }
 
-  /** Every rule whose logsource selects the class (no EventID narrowing), for tests and stats. */
+  /** Rules that may match this event. */
+  candidates(cls: EventClass, eventId: string | undefined, view: EventView): CompiledRule[] {
+    const p = this.plan(this.bucket(cls), eventId);
+    if (p.fields.length === 0) return p.always;
+    let out: CompiledRule[] | undefined;
+    const stamp = ++this.stamp;
+    const add = (l: CompiledRule[] | undefined): void => {
+      if (!l) return;
+      out ??= p.always.slice();
+      for (const r of l) {
+        if (this.seen.get(r) === stamp) continue;
+        this.seen.set(r, stamp);
+        out.push(r);
+      }
+    };
+    const lookup = (fi: FieldIndex, f: string): void => {
+      add(fi.eq.get(f));
+      if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) add(fi.bs.get(x)); }
+      if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) add(fi.sl.get(x)); }
+    };
+    for (const fi of p.fields) {
+      const f = view.folded(fi.field);
+      if (f !== undefined) { lookup(fi, f); continue; }
+      const raw = view.get(fi.field);
+      if (Array.isArray(raw)) {
+        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') lookup(fi, String(x).toLowerCase());
+      }
+    }
+    return out ?? p.always;
+  }
+
+  /** Every rule whose logsource selects the class (no narrowing), for tests and stats. */
   byLogsource(cls: EventClass): CompiledRule[] {
     return this.rules.filter((r) => RuleRouter.selects(r, cls));
   }

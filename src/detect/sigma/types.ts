@@ -1,6 +1,7 @@
 // The rule model after loading: metadata (what an Alert carries) plus the compiled detection.
 import type { LogSource, MatchReason, RuleRef, Severity } from '../../core/index.ts';
 import type { EventView } from './event-view.ts';
+import type { Witness } from './compile.ts';
 
 export interface SigmaRuleMeta {
   id: string;
@@ -32,4 +33,6 @@ export interface CompiledRule {
   explain(view: EventView): MatchReason[];
   /** Necessary EventID values (as text); undefined when the rule does not constrain EventID. */
   eventIds?: Set<string>;
+  /** Necessary literal conditions (at least one holds when the rule matches); undefined = none known. */
+  witness?: Witness[];
 }

@@ -38,8 +38,8 @@ function attackSample(every: number): Event[] {
 
 test('routed detection equals a full scan over the corpus', () => {
   const rs = loadCorpus();
-  const events = [...regressionSet(), ...attackSample(15)];
-  assert.ok(events.length > 1000, `${events.length} events`);
+  const events = [...regressionSet(), ...attackSample(25)];
+  assert.ok(events.length > 500, `${events.length} events`);
   const routed = createDetector({ rules: rs.rules });
   const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
   let alerts = 0;
@@ -51,7 +51,8 @@ test('routed detection equals a full scan over the corpus', () => {
   }
   assert.ok(alerts > 100, `${alerts} alerts`);
   const st = routed.stats();
-  assert.ok(st.rulesEvaluated < full.stats().rulesEvaluated / 5, `routing evaluates ${st.rulesEvaluated} vs ${full.stats().rulesEvaluated}`);
+  assert.ok(st.rulesEvaluated < full.stats().rulesEvaluated / 20, `routing evaluates ${st.rulesEvaluated} vs ${full.stats().rulesEvaluated}`);
+  console.log(`# routed: ${st.rulesEvaluated} rule evaluations, full scan: ${full.stats().rulesEvaluated}, events ${events.length}`);
 });
 
 test('logsource mapping: Sysmon, Security 4688 renames, parser logsource, unknown channels', () => {
