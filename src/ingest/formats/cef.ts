@@ -51,14 +51,16 @@ export function parseCefExtension(ext: string): Record<string, string> {
   const out: Record<string, string> = {};
   // Positions of unescaped "=" whose key runs back to a space or the start.
   const eqs: { keyStart: number; eq: number }[] = [];
+  // One forward pass (linear even for hostile input): remember where the current word began.
+  let wordStart = 0;
   for (let i = 0; i < ext.length; i++) {
     const c = ext.charCodeAt(i);
+    if (c === 32) { wordStart = i + 1; continue; }
     if (c === 92 /* \ */) { i++; continue; }
     if (c !== 61 /* = */) continue;
-    let k = i - 1;
-    while (k >= 0 && ext.charCodeAt(k) !== 32) k--;
-    const key = ext.slice(k + 1, i);
-    if (EXT_KEY.test(key)) eqs.push({ keyStart: k + 1, eq: i });
+    if (i - wordStart > 64 || i === wordStart) continue;
+    const key = ext.slice(wordStart, i);
+    if (EXT_KEY.test(key)) eqs.push({ keyStart: wordStart, eq: i });
   }
   for (let j = 0; j < eqs.length; j++) {
     const { keyStart, eq } = eqs[j];

@@ -15,6 +15,8 @@ import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, t
 
 /** Default limit for one JSON record (characters): 4 Mi. */
 export const DEFAULT_MAX_JSON_RECORD_CHARS = 4 * 1024 * 1024;
+/** Deepest nesting accepted in a record; deeper records are rejected (they would exhaust the stack downstream). */
+export const MAX_JSON_DEPTH = 64;
 
 export type JsonPiece =
   | { ok: true; text: string; line: number; offset: number; record: number }
@@ -37,6 +39,7 @@ export class JsonRecordSplitter {
   private recNo = 0;
   private line = 1;
   private skipping = false;
+  private tooDeep = false;
   private atLineStart = true;
   // Byte accounting: byte offset of buf[byteIdx].
   private byteIdx = 0;
@@ -56,6 +59,7 @@ export class JsonRecordSplitter {
   }
 
   private startRecord(i: number): void {
+    this.tooDeep = false;
     this.recStart = i;
     this.recLine = this.line;
     this.recOffset = this.offsetAt(i);
@@ -63,7 +67,9 @@ export class JsonRecordSplitter {
   }
 
   private endRecord(out: JsonPiece[], end: number): void {
-    out.push({ ok: true, text: this.buf.slice(this.recStart, end), line: this.recLine, offset: this.recOffset, record: this.recNo });
+    if (this.tooDeep) out.push({ ok: false, code: 'JSON_BAD_RECORD', reason: `JSON record nests deeper than ${MAX_JSON_DEPTH} levels`, line: this.recLine, offset: this.recOffset, record: this.recNo });
+    else out.push({ ok: true, text: this.buf.slice(this.recStart, end), line: this.recLine, offset: this.recOffset, record: this.recNo });
+    this.tooDeep = false;
     this.recStart = -1;
     this.depth = 0;
     this.scalar = false;
@@ -140,7 +146,7 @@ export class JsonRecordSplitter {
           this.atLineStart = false;
           continue;
         }
-        this.depth++;
+        if (++this.depth > MAX_JSON_DEPTH) this.tooDeep = true;
       } else if (c === 125 || c === 93) {
         this.depth--;
         if (this.depth === 0) this.endRecord(out, i + 1);

@@ -97,3 +97,11 @@ test('property: random text never throws or hangs; every error is located', asyn
     for (const r of results) if (!r.ok) assert.ok(r.error.location?.line !== undefined && r.error.location.offset !== undefined, r.error.format());
   }), { numRuns: 300 });
 });
+
+test('a record nested deeper than 64 levels is rejected; its neighbours still parse', async () => {
+  const deep = '{"time":1700000000,"x":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
+  const results = await collect(jsonlReader, `{"time":1700000000,"n":1}\n${deep}\n{"time":1700000001,"n":2}\n`, {}, 100);
+  assert.equal(results.length, 3);
+  assert.ok(!results[1].ok && results[1].error.code === 'JSON_BAD_RECORD' && results[1].error.location?.line === 2);
+  assert.deepEqual(oks(results).map((e) => e.fields.n), [1, 2]);
+});
