@@ -868,9 +868,16 @@ export class CorrelationEngine {
             (sg.resetBefore !== null && (typeof sg.resetBefore !== 'number' || !Number.isFinite(sg.resetBefore)))) {
           bad('malformed group', gp);
         }
-        const entries: Entry[] = sg.entries.map((se, ei) => {
-          if (!Array.isArray(se) || se.length !== 5) bad('malformed entry', `${gp}.entries[${ei}]`);
-          const [t, sq, ri, v, eid] = se;
+        Array.from(sg.events as unknown[]).forEach((x, ei) => { // Array.from: holes read as undefined
+          const o = x as Partial<Event> | null;
+          if (typeof o !== 'object' || o === null || typeof o.id !== 'string' || typeof o.time !== 'number' || !Number.isFinite(o.time) ||
+              typeof o.fields !== 'object' || o.fields === null || Array.isArray(o.fields)) {
+            bad('malformed event', `${gp}.events[${ei}]`);
+          }
+        });
+        const entries: Entry[] = Array.from(sg.entries as unknown[], (raw, ei) => {
+          if (!Array.isArray(raw) || raw.length !== 5) bad('malformed entry', `${gp}.entries[${ei}]`);
+          const [t, sq, ri, v, eid] = raw as SnapshotEntry;
           const okV = c.numeric ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string';
           if (typeof t !== 'number' || !Number.isFinite(t) || !Number.isSafeInteger(sq) || !Number.isInteger(ri) ||
               ri < 0 || ri >= c.nRules || !okV || typeof eid !== 'string') {
@@ -884,7 +891,7 @@ export class CorrelationEngine {
           key: sg.key, values: [...sg.values], entries, head: 0,
           resetBefore: sg.resetBefore ?? -Infinity,
           lastSeen: entries.length ? entries[entries.length - 1].t : (sg.resetBefore ?? -Infinity),
-          events: this.maxEvents === 0 ? [] : (sg.events as Event[]).slice(-this.maxEvents),
+          events: this.maxEvents === 0 ? [] : Array.from(sg.events as Event[]).slice(-this.maxEvents),
           distinct: c.type === 'value_count' ? new Map() : null, sum: 0, nonInteger: false,
           ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0,
         };

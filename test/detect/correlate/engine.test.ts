@@ -242,6 +242,7 @@ test('restore rejects malformed snapshots with SIGMA_CORRELATION_STATE and keeps
     [{ ...snap, rules: [] }, 'rules'],
     [{ ...snap, rules: { r1: { ...snap.rules.r1, groups: [{ key: '', values: [], entries: [[0, 1, 7, '', 'x']], resetBefore: null, events: [] }] } } }, 'rules.r1.groups[0].entries[0]'],
     [{ ...snap, rules: { r1: { ...snap.rules.r1, groups: [{ key: 1 }] } } }, 'rules.r1.groups[0]'],
+    [{ ...snap, rules: { r1: { ...snap.rules.r1, groups: [{ key: '', values: [], entries: [], resetBefore: null, events: [{ id: 'x', time: 'soon', fields: {} }] }] } } }, 'rules.r1.groups[0].events[0]'],
   ];
   for (const [bad, path] of cases) {
     const e = mk();

@@ -157,3 +157,33 @@ test('property: random streams never crash and state stays within maxGroups / ma
       assert.equal(st.evictions, (st.evictedEntries ?? 0) + (st.evictedGroups ?? 0));
     }), { numRuns: 300, seed: 11 });
 });
+
+test('property: restoring a corrupted snapshot either works within bounds or is SIGMA_CORRELATION_STATE', () => {
+  const rules = [buildRule('value_count', { gte: 3 }, 5), corr({ type: 'temporal', rules: ['a', 'b'], 'group-by': ['User'], timespan: '5s' }, { id: 't' })];
+  const src = new CorrelationEngine(rules, { baseRules: BASE });
+  for (let i = 0; i < 40; i++) src.onMatch({ ruleId: idOf(RULES[i % 2]), event: ev(i * 300, { User: 'u' + (i % 3), X: i % 4 }) });
+  const base = JSON.parse(JSON.stringify(src.snapshot()));
+  // paths to every node of the snapshot, so a mutation can hit any of them
+  const paths: (string | number)[][] = [];
+  const walk = (v: unknown, p: (string | number)[]) => {
+    paths.push(p);
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...p, Array.isArray(v) ? Number(k) : k]);
+  };
+  walk(base, []);
+  const junk = fc.oneof(fc.constant(null), fc.integer(), fc.double(), fc.string({ maxLength: 3 }), fc.boolean(), fc.constant([]), fc.constant({}), fc.constant(undefined));
+  fc.assert(fc.property(fc.integer({ min: 1, max: paths.length - 1 }), junk, (pi, value) => {
+    const snap = JSON.parse(JSON.stringify(base));
+    const p = paths[pi];
+    let o = snap;
+    for (const k of p.slice(0, -1)) o = o[k];
+    if (value === undefined) delete o[p[p.length - 1]]; else o[p[p.length - 1]] = value;
+    const e = new CorrelationEngine(rules, { baseRules: BASE, maxGroupsPerRule: 2, maxEntriesPerGroup: 4 });
+    try {
+      e.restore(snap);
+    } catch (err) {
+      assert.ok(err instanceof Error && (err as { code?: string }).code === 'SIGMA_CORRELATION_STATE', String(err));
+    }
+    for (let i = 0; i < 10; i++) e.onMatch({ ruleId: idOf(RULES[i % 2]), event: ev(12_000 + i * 100, { User: 'u' + (i % 3), X: i }) });
+    for (const st of Object.values(e.stats().perRule!)) assert.ok(st.groups <= 2 && st.largestGroup <= 4, JSON.stringify(st));
+  }), { numRuns: 400, seed: 5 });
+});
