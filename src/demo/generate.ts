@@ -45,7 +45,7 @@ export interface GroundTruth {
   generator: string;
   seed: number;
   days: number;
-  /** First and last instants of the window (Central time days, given in UTC). */
+  /** First and last instants of the window (UTC midnight of the first day, end of the last day). */
   from: string;
   to: string;
   /** Civil dates (YYYY-MM-DD) on which some attack activity happens. */

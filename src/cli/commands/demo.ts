@@ -293,12 +293,17 @@ export function stageStoreAlerts(store: Store, alerts: Alert[]): number {
 
 async function fullRun(values: { out?: string; 'data-dir'?: string; rules?: string[] }, options: { seed: number; days: number; end: string }, format: 'text' | 'json', io: CliIO): Promise<number> {
   const started = performance.now();
+  const timings: Record<string, number> = {};
+  let mark = started;
+  const lap = (name: string): void => { const now = performance.now(); timings[name] = (now - mark) / 1000; mark = now; };
   const dir = resolve(io.cwd, values.out ?? 'demo-data');
   const dataDir = resolve(io.cwd, values['data-dir'] ?? 'claimguard-data');
   const gen = stageGenerate(dir, options, io);
+  lap('generate');
   const { store, replaced } = stageOpenStore(dataDir);
   try {
     const { summary, events } = await stageIngest(store, dir, gen.truth, io);
+    lap('ingest');
     io.stderr.write(`demo: detecting over ${events.length.toLocaleString('en-US')} events…\n`);
     const stages: StageResult[] = [];
     const run = async (name: string, fn: () => Promise<StageResult>): Promise<void> => {
@@ -314,10 +319,12 @@ async function fullRun(values: { out?: string; 'data-dir'?: string; rules?: stri
     await run('billing audit trail', () => stageAuditTrail(events, dir));
     await run('X12 remittance and claim watches', () => stageX12(dir, gen.truth));
     const alerts = stages.flatMap((s) => s.alerts).sort((a, b) => a.time - b.time);
+    lap('detect');
     const stored = stageStoreAlerts(store, alerts);
     const score = scoreAlerts(gen.truth, alerts, EXPECTED_RULES);
+    lap('store alerts');
     const seconds = (performance.now() - started) / 1000;
-    const report = { dir, dataDir, replacedEvents: replaced, seconds, truth: gen.truth, ingest: summary, stages, storedAlerts: stored, score };
+    const report = { dir, dataDir, replacedEvents: replaced, seconds, timings, truth: gen.truth, ingest: summary, stages, storedAlerts: stored, score };
     if (format === 'json') io.stdout.write(JSON.stringify(jsonReport(report), null, 2) + '\n');
     else io.stdout.write(textReport(report));
     return score.attacks.every((a) => a.detected) && summary.rejected === 0 ? 0 : 1;
@@ -331,6 +338,8 @@ interface Report {
   dataDir: string;
   replacedEvents: number;
   seconds: number;
+  /** Seconds per stage: generate, ingest, detect, store alerts. */
+  timings: Record<string, number>;
   truth: GroundTruth;
   ingest: IngestSummary;
   stages: StageResult[];
@@ -342,6 +351,7 @@ function jsonReport(r: Report): Record<string, unknown> {
   return {
     company: r.truth.company, seed: r.truth.seed, days: r.truth.days, from: r.truth.from, to: r.truth.to,
     generatedInto: r.dir, store: r.dataDir, seconds: Math.round(r.seconds * 10) / 10,
+    timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     ingest: { stored: r.ingest.stored, rejected: r.ingest.rejected, files: r.ingest.files, errors: r.ingest.errors },
     stages: r.stages.map((s) => ({ name: s.name, alerts: s.alerts.length, ...(s.skipped ? { skipped: s.skipped } : {}), ...(s.detail ? { detail: s.detail } : {}) })),
     alerts: { total: r.score.total, stored: r.storedAlerts, bySeverity: r.score.bySeverity, byRule: r.score.byRule },
@@ -386,6 +396,6 @@ function textReport(r: Report): string {
   L.push(`False positives (alerts tied to no attack): ${r.score.falsePositives}; on the ${r.score.normalDays} attack-free days: ${r.score.falsePositivesOnNormalDays} (${(r.score.falsePositivesOnNormalDays / Math.max(1, r.score.normalDays)).toFixed(2)} per day)`);
   if (fpRules.length) L.push(`  ${fpRules.join(', ')}`);
   L.push('');
-  L.push(`Done in ${r.seconds.toFixed(1)} s. Ground truth: ${join(r.dir, 'attacks.json')}. Alerts are in the store (claimguard serve to browse).`);
+  L.push(`Done in ${r.seconds.toFixed(1)} s (${Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}). Ground truth: ${join(r.dir, 'attacks.json')}. Alerts are in the store (claimguard serve to browse).`);
   return L.join('\n') + '\n';
 }
