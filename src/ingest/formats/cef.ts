@@ -13,6 +13,7 @@
 import { ClaimGuardError, tryParseTime, type Fields, type Location, type ParsedEvent } from '../../core/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, isLongLine, lineBatches } from './lines.ts';
 import { parseSyslogLine } from './syslog.ts';
+import { setKey } from './keys.ts';
 import { normaliseOutcome } from './csv.ts';
 import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
@@ -68,7 +69,7 @@ export function parseCefExtension(ext: string): Record<string, string> {
     const key = ext.slice(keyStart, eq);
     let value = ext.slice(eq + 1, Math.max(eq + 1, end));
     if (j + 1 === eqs.length) value = value.replace(/\s+$/, '');
-    out[key] = unescapeExt(value);
+    setKey(out, key, unescapeExt(value));
   }
   return out;
 }
@@ -112,7 +113,7 @@ export function parseCefLine(text: string, opts: CefParseOptions, loc: Location 
   }
   CEF_HEADER_FIELDS.forEach((k, i) => { fields[k] = split.header[i]; });
   const ext = parseCefExtension(split.extension);
-  for (const [k, v] of Object.entries(ext)) fields[k] = v;
+  for (const [k, v] of Object.entries(ext)) setKey(fields, k, v);
   // Canonical fields.
   if (ext.src) fields.src_ip = ext.src;
   if (ext.spt && /^\d{1,5}$/.test(ext.spt)) fields.src_port = Number(ext.spt);

@@ -8,6 +8,7 @@
 // INGEST_LINE_TOO_LONG and the tokenizer resynchronises at the next line break.
 import { ClaimGuardError, tryParseTime, type CsvColumnMap, type Fields, type LogSource, type ParsedEvent } from '../../core/index.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './lines.ts';
+import { setKey } from './keys.ts';
 import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -394,7 +395,7 @@ async function* readCsvBatches(input: ByteSource, opts: ReadOptions): AsyncGener
     const fields: Fields = {};
     for (let i = 0; i < h.length; i++) {
       const v = rec.fields[i];
-      if (v !== undefined && h[i] !== '') fields[h[i]] = v;
+      if (v !== undefined && h[i] !== '') setKey(fields, h[i], v);
     }
     const tcol = m.index.time as number;
     const tv = rec.fields[tcol] ?? '';

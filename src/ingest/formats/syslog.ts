@@ -13,6 +13,7 @@
 import { ClaimGuardError, MONTHS, syslogTimeFromParts, tryParseIso, type Fields, type Location, type ParsedEvent } from '../../core/index.ts';
 import { linuxLogsource } from '../logsource.ts';
 import { parseProgramMessage } from './syslog-messages.ts';
+import { setKey } from './keys.ts';
 import { DEFAULT_MAX_LINE_BYTES, isLongLine, lineBatches } from './lines.ts';
 import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
@@ -206,7 +207,7 @@ function parse5424(text: string, versionAt: number, sp: number, pri: number, opt
     while (text.charCodeAt(pos) === 91) {
       const r = parseSdElement(text, pos + 1);
       if (typeof r === 'string') return { ok: false, error: headerError(`bad RFC 5424 structured data: ${r}`, loc, pos + 1) };
-      sd[r.id] = r.params;
+      setKey(sd, r.id, r.params);
       pos = r.end;
     }
     f.structured_data = sd;
@@ -263,7 +264,7 @@ function parseSdElement(text: string, start: number): { id: string; params: Reco
       pos++;
     }
     value += text.slice(segStart, pos);
-    params[nm[0]] = value;
+    setKey(params, nm[0], value);
     pos++;
   }
 }

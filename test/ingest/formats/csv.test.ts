@@ -125,3 +125,9 @@ test('property: quoted fields round-trip through the tokenizer', () => {
 function pick(f: Record<string, unknown>, keys: string[]) {
   return Object.fromEntries(keys.map((k) => [k, f[k]]));
 }
+
+test('hostile header names ("__proto__") stay ordinary fields', async () => {
+  const [e] = oks(await collect(csvReader, 'time,__proto__\n2024-01-01T00:00:00Z,x\n'));
+  assert.equal(Object.getOwnPropertyDescriptor(e.fields, '__proto__')?.value, 'x');
+  assert.equal(Object.getPrototypeOf(e.fields), Object.prototype);
+});
