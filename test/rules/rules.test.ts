@@ -158,3 +158,37 @@ test('real Windows attack samples: log cleared, new service, Administrators memb
     assert.ok(titles.has(title), `${file}: expected "${title}", got ${[...titles].join(' | ') || 'nothing'}`);
   }
 });
+
+async function m365Events(records: unknown[]): Promise<Event[]> {
+  const bytes = new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n'));
+  async function* src(): AsyncGenerator<Uint8Array> { yield bytes; }
+  const out: Event[] = [];
+  for await (const r of m365Reader.read(src(), { file: 'mem.jsonl' })) {
+    if (!r.ok) throw new Error(r.error.format());
+    out.push({ ...r.event, id: newId(r.event.time), ingested: r.event.time, tenant: 'test', source: 'mem.jsonl' });
+  }
+  return out;
+}
+
+test('SigmaHQ sign-in and Microsoft 365 alert rules fire on Graph sign-ins and UAL alerts read by the m365 reader', async () => {
+  const base = { createdDateTime: '2026-03-09T14:21:09Z', userPrincipalName: 'dortiz@lonestarbilling.com', ipAddress: '41.58.1.1', appDisplayName: 'OfficeHome', clientAppUsed: 'Browser', authenticationRequirement: 'multiFactorAuthentication' };
+  const events = await m365Events([
+    { ...base, id: 'lockout', status: { errorCode: 50053, failureReason: 'Account is locked.' } },
+    { ...base, id: 'mfa', status: { errorCode: 500121, failureReason: 'Authentication failed during strong authentication request.', additionalDetails: 'MFA denied; user declined the authentication' } },
+    { ...base, id: 'hound', status: { errorCode: 0 }, userAgent: 'azurehound/v2.1.7', deviceDetail: { isCompliant: true } },
+    { ...base, id: 'ok', status: { errorCode: 0 }, userAgent: 'Mozilla/5.0', deviceDetail: { isCompliant: true } },
+    { CreationTime: '2026-03-09T15:00:00', Id: 'alert1', Operation: 'AlertTriggered', RecordType: 40, ResultStatus: 'Succeeded', UserId: 'SecurityComplianceAlerts', Workload: 'SecurityComplianceCenter', Name: 'Suspicious inbox forwarding', Severity: 'High', Category: 'ThreatManagement' },
+  ]);
+  const cloud = sharedData('sigma_rules', 'rules', 'cloud');
+  const alerts = detect([join(cloud, 'azure', 'signin_logs'), join(cloud, 'm365')], events);
+  const byEvent = new Map<string, string[]>();
+  for (const a of alerts) {
+    const id = String(a.events?.[0]?.fields.id ?? a.events?.[0]?.fields.Id);
+    byEvent.set(id, [...(byEvent.get(id) ?? []), a.rule.title].sort());
+  }
+  assert.deepEqual(byEvent.get('lockout'), ['Account Lockout']);
+  assert.deepEqual(byEvent.get('mfa'), ['Multifactor Authentication Denied', 'Multifactor Authentication Interrupted']);
+  assert.deepEqual(byEvent.get('hound'), ['Discovery Using AzureHound']);
+  assert.equal(byEvent.get('ok'), undefined, 'an ordinary compliant sign-in raises nothing');
+  assert.deepEqual(byEvent.get('alert1'), ['Suspicious Inbox Forwarding']);
+});

@@ -303,9 +303,11 @@ function buildSignin(rec: Obj): Built {
   if (errorCode !== undefined) f.ResultType = errorCode;
   const desc = pickStr(status, 'failureReason') ?? pickStr(rec, 'ResultDescription', 'resultDescription');
   if (desc) f.ResultDescription = desc;
-  if (errorCode !== undefined) f.Status = errorCode === 0 ? 'Success' : 'Failure';
   const details = pickStr(status, 'additionalDetails');
   if (details) f['Status.additionalDetails'] = details;
+  // "Success", or "Failure" plus the details ("Failure; MFA denied; user declined the authentication"),
+  // so SigmaHQ's `Status: Success` and `Status|contains: 'MFA Denied'` both work.
+  if (errorCode !== undefined) f.Status = errorCode === 0 ? 'Success' : details ? `Failure; ${details}` : 'Failure';
   if (upn) { f.UserPrincipalName = upn; f.Username = upn; }
   const display = pickStr(s, 'userDisplayName');
   if (display) f.UserDisplayName = display;
