@@ -1,7 +1,7 @@
 // `claimguard ingest <files|dirs…>`: parse log files (any registered format, auto-detected per
 // file, .gz transparently) and store the events. See docs/ingest.md.
 import { resolve } from 'node:path';
-import { ClaimGuardError, isValidTimeZone, loadConfig } from '../../core/index.ts';
+import { ClaimGuardError, isValidTimeZone, loadConfig, tryParseIso } from '../../core/index.ts';
 import { formatNames } from '../../ingest/index.ts';
 import { openStore } from '../../store/index.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_ERRORS, ingestFiles, summaryExitCode, type IngestProgress, type IngestSummary } from '../../pipeline/ingest-files.ts';
@@ -93,8 +93,8 @@ export const command: Command = {
     if (!isValidTimeZone(timeZone)) throw new ClaimGuardError('CLI_USAGE', `--time-zone: unknown IANA time zone "${timeZone}"`);
     let referenceTime: number | undefined;
     if (values['reference-time'] !== undefined) {
-      referenceTime = Date.parse(values['reference-time']);
-      if (!Number.isFinite(referenceTime)) throw new ClaimGuardError('CLI_USAGE', `--reference-time must be an RFC 3339 instant (got "${values['reference-time']}")`);
+      referenceTime = tryParseIso(values['reference-time']);
+      if (referenceTime === undefined) throw new ClaimGuardError('CLI_USAGE', `--reference-time must be an RFC 3339 instant (got "${values['reference-time']}")`);
     }
     let batchSize = DEFAULT_BATCH_SIZE;
     if (values['batch-size'] !== undefined) {
@@ -103,6 +103,7 @@ export const command: Command = {
     }
     if (values.source !== undefined && values.source.trim() === '') throw new ClaimGuardError('CLI_USAGE', '--source must not be empty');
     const tenant = values.tenant ?? config.tenant;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(tenant)) throw new ClaimGuardError('CLI_USAGE', '--tenant must be 1–64 letters, digits, "_", "." or "-"');
     const dataDir = values['data-dir'] ?? config.dataDir;
 
     const csvOptions: Record<string, unknown> = { maps: config.formats.csv.maps };
