@@ -30,6 +30,7 @@ export const DEFAULT_ALLOWED_LATENESS_MS = 60_000;
 export const DEFAULT_MAX_GROUPS_PER_RULE = 10_000;
 export const DEFAULT_MAX_ENTRIES_PER_GROUP = 1_000;
 export const DEFAULT_MAX_EVENTS_PER_FIRE = 10;
+export const DEFAULT_MAX_FUTURE_MS = 86_400_000;
 /** Share of maxGroupsPerRule kept when the stalest groups are evicted. */
 export const GROUP_EVICTION_TARGET = 0.9;
 
@@ -99,6 +100,7 @@ class CorrState {
   missingGroupField = 0;
   missingValue = 0;
   noTime = 0;
+  futureDropped = 0;
   deduplicated = 0;
 
   constructor(rule: CorrelationRule) {
@@ -206,6 +208,7 @@ export class CorrelationEngine {
   private readonly maxGroups: number;
   private readonly maxEntries: number;
   private readonly maxEvents: number;
+  private readonly maxFuture: number;
   private seq = 0;
 
   constructor(rules: CorrelationRule[], opts: CorrelationEngineOptions = {}) {
@@ -222,6 +225,11 @@ export class CorrelationEngine {
     this.maxGroups = optInt('maxGroupsPerRule', opts.maxGroupsPerRule, DEFAULT_MAX_GROUPS_PER_RULE, 1);
     this.maxEntries = optInt('maxEntriesPerGroup', opts.maxEntriesPerGroup, DEFAULT_MAX_ENTRIES_PER_GROUP, 1);
     this.maxEvents = optInt('maxEventsPerFire', opts.maxEventsPerFire, DEFAULT_MAX_EVENTS_PER_FIRE, 0);
+    const future = opts.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+    if (typeof future !== 'number' || Number.isNaN(future) || future < 0) {
+      throw new ClaimGuardError('CONFIG_INVALID', `correlation option maxFutureMs must be a number >= 0 or Infinity (got ${future})`);
+    }
+    this.maxFuture = future;
     this.resolve(rules, opts.baseRules ?? []);
   }
 
@@ -455,6 +463,8 @@ export class CorrelationEngine {
     const c = sub.corr;
     const t = ev.time;
     if (typeof t !== 'number' || !Number.isFinite(t)) { c.noTime++; return undefined; }
+    const ing = ev.ingested;
+    if (typeof ing === 'number' && ing > 0 && t - ing > this.maxFuture) { c.futureDropped++; return undefined; }
     if (t < c.watermark - this.lateness) { c.lateDropped++; return undefined; }
     if (t > c.watermark) c.watermark = t;
     const fields = ev.fields ?? {};
@@ -775,7 +785,7 @@ export class CorrelationEngine {
     const s: Required<CorrelationStats> = {
       rules: this.corrs.length, groups: 0, evictions: 0, lateDropped: 0, fired: 0,
       evictedEntries: 0, evictedGroups: 0, expiredEntries: 0, expiredGroups: 0, discardedAfterReset: 0,
-      missingGroupField: 0, missingValue: 0, noTime: 0, deduplicated: 0, perRule: {},
+      missingGroupField: 0, missingValue: 0, noTime: 0, futureDropped: 0, deduplicated: 0, perRule: {},
     };
     for (const c of this.corrs) {
       let entries = 0, largest = 0;
@@ -800,6 +810,7 @@ export class CorrelationEngine {
       s.missingGroupField += c.missingGroupField;
       s.missingValue += c.missingValue;
       s.noTime += c.noTime;
+      s.futureDropped += c.futureDropped;
       s.deduplicated += c.deduplicated;
     }
     s.evictions = s.evictedEntries + s.evictedGroups;

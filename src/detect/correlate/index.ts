@@ -13,6 +13,6 @@ export * from './types.ts';
 export { parseCorrelationRule, parseTimespan, describeDeprecatedAggregation, TIMESPAN_UNITS, type ParseContext } from './parse.ts';
 export {
   CorrelationEngine, percentile, fieldString, fieldNumber,
-  DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_MAX_GROUPS_PER_RULE, DEFAULT_MAX_ENTRIES_PER_GROUP, DEFAULT_MAX_EVENTS_PER_FIRE,
+  DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_MAX_GROUPS_PER_RULE, DEFAULT_MAX_ENTRIES_PER_GROUP, DEFAULT_MAX_EVENTS_PER_FIRE, DEFAULT_MAX_FUTURE_MS,
   GROUP_EVICTION_TARGET,
 } from './engine.ts';

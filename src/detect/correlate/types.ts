@@ -113,6 +113,8 @@ export interface CorrelationStats {
   missingValue?: number;
   /** Matches skipped because the event has no finite time. */
   noTime?: number;
+  /** Matches skipped because their time lies more than maxFutureMs after their `ingested` time. */
+  futureDropped?: number;
   /** Second match of the same event in the same group (counting types count an event once). */
   deduplicated?: number;
   perRule?: Record<string, CorrelationRuleStats>;
@@ -136,6 +138,12 @@ export interface CorrelationEngineOptions {
   maxEntriesPerGroup?: number;
   /** Contributing events kept per group and attached to a firing. Default 10. */
   maxEventsPerFire?: number;
+  /**
+   * A match whose event time is more than this many ms after the event's own `ingested` time is
+   * skipped and counted (futureDropped), so one absurd timestamp cannot push the watermark ahead and
+   * make every later match "late". Default 86,400,000 (24 h); Infinity disables the check.
+   */
+  maxFutureMs?: number;
 }
 
 export const SNAPSHOT_VERSION = 1;

@@ -284,3 +284,28 @@ test('partition keeps the good correlations and rejects bad ones with their erro
   // option errors are not a rule's fault: they propagate
   throwsCode(() => CorrelationEngine.partition([good], { baseRules: BASE, maxGroupsPerRule: 0 }), 'CONFIG_INVALID');
 });
+
+test('an absurd future timestamp is dropped instead of pushing the watermark ahead', () => {
+  const r = corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 2 } });
+  const e = new CorrelationEngine([r], { baseRules: BASE, allowedLatenessMs: 0 });
+  const now = Date.UTC(2026, 0, 1);
+  const at = (time: number) => ({ ...ev(time), ingested: now });
+  assert.deepEqual(e.onMatch({ ruleId: 'id-a', event: at(Date.UTC(2099, 0, 1)) }), []);
+  assert.deepEqual(e.onMatch({ ruleId: 'id-a', event: at(now - 1000) }), []);
+  assert.equal(e.onMatch({ ruleId: 'id-a', event: at(now) }).length, 1, 'later matches are not late');
+  assert.equal(e.stats().futureDropped, 1);
+  // up to 24 h ahead is accepted (time zone mistakes reach 14 h); the check can be widened or disabled
+  const e1 = new CorrelationEngine([r], { baseRules: BASE });
+  e1.onMatch({ ruleId: 'id-a', event: at(now + 86_400_000) });
+  e1.onMatch({ ruleId: 'id-a', event: at(now + 86_400_001) });
+  assert.deepEqual([e1.stats().futureDropped, e1.stats().perRule!['corr-1'].entries], [1, 1]);
+  const e2 = new CorrelationEngine([r], { baseRules: BASE, maxFutureMs: Infinity });
+  e2.onMatch({ ruleId: 'id-a', event: at(Date.UTC(2099, 0, 1)) });
+  assert.equal(e2.stats().futureDropped, 0);
+  assert.equal(e2.stats().perRule!['corr-1'].watermark, Date.UTC(2099, 0, 1));
+  // events without an ingest time are not checked
+  const e3 = new CorrelationEngine([r], { baseRules: BASE });
+  e3.onMatch({ ruleId: 'id-a', event: { ...ev(Date.UTC(2099, 0, 1)), ingested: 0 } });
+  assert.equal(e3.stats().futureDropped, 0);
+  throwsCode(() => new CorrelationEngine([r], { baseRules: BASE, maxFutureMs: -1 }), 'CONFIG_INVALID');
+});
