@@ -40,6 +40,10 @@ export const CODE_SETS: Record<string, Record<number, readonly string[]>> = {
   SBR: { 1: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'P', 'S', 'T', 'U'] },
 };
 
+const CODE_LIST: Record<string, [number, readonly string[]][]> = Object.fromEntries(
+  Object.entries(CODE_SETS).map(([id, m]) => [id, Object.entries(m).map(([n, v]) => [Number(n), v] as [number, readonly string[]])]),
+);
+
 /** Check required elements and closed code sets; throws the first problem as a located error. */
 export function checkElements(seg: RawSegment, file: string | undefined, loop: string): void {
   const req = REQUIRED_ELEMENTS[seg.id];
@@ -48,10 +52,9 @@ export function checkElements(seg: RawSegment, file: string | undefined, loop: s
       if (el(seg, r.n) === '') throw x12Error('X12_BAD_SEGMENT', seg, file, `required element ${r.name} is missing`, r.n, loop);
     }
   }
-  const codes = CODE_SETS[seg.id];
+  const codes = CODE_LIST[seg.id];
   if (codes) {
-    for (const [k, allowed] of Object.entries(codes)) {
-      const n = Number(k);
+    for (const [n, allowed] of codes) {
       const v = el(seg, n);
       if (v !== '' && !allowed.includes(v)) {
         throw x12Error('X12_BAD_SEGMENT', seg, file, `invalid code "${v.slice(0, 12)}" (expected one of ${allowed.filter(Boolean).join(', ')})`, n, loop);

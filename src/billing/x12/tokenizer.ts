@@ -60,6 +60,8 @@ export class X12Tokenizer {
   /** The fatal error that stopped tokenizing, if any (no more segments are produced after it). */
   error: ClaimGuardError | undefined;
   private buf = '';
+  /** Read position in buf: everything before it has been consumed. */
+  private pos = 0;
   /** Offset in the whole input of buf[0]. */
   private base = 0;
   /** Line number of buf[0]. */
@@ -98,55 +100,74 @@ export class X12Tokenizer {
     const line = this.lineAt(at);
     this.error = new ClaimGuardError(code, msg, { file: this.file, offset: this.base + at, line, record: this.count + 1, ...(path ? { path } : {}) });
     this.buf = '';
+    this.pos = 0;
   }
 
+  /** Line of the character `at` places after the read position. */
   private lineAt(at: number): number {
     let line = this.baseLine;
-    for (let i = 0; i < at && i < this.buf.length; i++) if (this.buf.charCodeAt(i) === 10) line++;
+    const stop = Math.min(this.pos + at, this.buf.length);
+    for (let i = this.pos; i < stop; i++) if (this.buf.charCodeAt(i) === 10) line++;
     return line;
   }
 
-  /** Drop buf[0..n) and keep offsets and line numbers in step. */
+  /** Move the read position n characters on, keeping offsets and line numbers in step. */
   private consume(n: number): void {
-    for (let i = 0; i < n; i++) if (this.buf.charCodeAt(i) === 10) this.baseLine++;
-    this.buf = this.buf.slice(n);
-    this.base += n;
+    const stop = Math.min(this.pos + n, this.buf.length);
+    for (let i = this.pos; i < stop; i++) if (this.buf.charCodeAt(i) === 10) this.baseLine++;
+    this.base += stop - this.pos;
+    this.pos = stop;
+  }
+
+  private get avail(): number {
+    return this.buf.length - this.pos;
   }
 
   private drain(final: boolean): RawSegment[] {
     const out: RawSegment[] = [];
+    this.drainInto(out, final);
+    // Drop what was read once per chunk (not per segment), so the cost stays linear.
+    if (this.pos) {
+      this.buf = this.buf.slice(this.pos);
+      this.pos = 0;
+    }
+    return out;
+  }
+
+  private drainInto(out: RawSegment[], final: boolean): void {
     for (;;) {
-      if (this.error) return out;
-      // Skip whitespace and BOM between segments.
-      let s = 0;
+      if (this.error) return;
+      // Skip whitespace, BOM and padding between segments.
+      let s = this.pos;
       while (s < this.buf.length && isWs(this.buf[s])) s++;
-      if (s) this.consume(s);
-      if (!this.buf.length) return out;
+      if (s > this.pos) this.consume(s - this.pos);
+      if (!this.avail) return;
       if (!this.delims || this.startsIsa()) {
         const seg = this.readIsa(final);
         if (!seg) {
-          if (!this.error && this.buf.length > this.maxSegmentLength) this.fail('X12_BAD_SEGMENT', 'segment too long', 0);
-          return out;
+          if (!this.error && this.avail > this.maxSegmentLength) this.fail('X12_BAD_SEGMENT', 'segment too long', 0);
+          return;
         }
         out.push(seg);
         continue;
       }
       const d = this.delims;
-      let end = this.buf.indexOf(d.segment);
+      let end = this.buf.indexOf(d.segment, this.pos);
       if (end < 0) {
         if (!final) {
-          if (this.buf.length > this.maxSegmentLength) {
+          if (this.avail > this.maxSegmentLength) {
             this.fail('X12_BAD_SEGMENT', `no segment terminator "${printable(d.segment)}" within ${this.maxSegmentLength} characters`, 0);
           }
-          return out;
+          return;
         }
         end = this.buf.length; // EOF ends the last segment
       }
-      let text = this.buf.slice(0, end);
+      let text = this.buf.slice(this.pos, end);
       // Trailing CR/LF before the terminator (e.g. LF terminator with CRLF lines).
-      text = text.replace(/[\r\n]+$/, '');
+      const last = text.charCodeAt(text.length - 1);
+      if (last === 10 || last === 13) text = text.replace(/[\r\n]+$/, '');
       const seg = this.makeSegment(text, d);
-      this.consume(Math.min(end + 1, this.buf.length));
+      this.consume(end + 1 - this.pos);
       if (seg) out.push(seg);
       if (seg && seg.id === 'IEA') this.delims = undefined;
     }
@@ -154,7 +175,8 @@ export class X12Tokenizer {
 
   private startsIsa(): boolean {
     // A new ISA while an interchange is still open (missing IEA); the envelope stage reports it.
-    return this.buf.startsWith('ISA') && this.buf.length > 3 && !ALNUM.test(this.buf[3]) && this.buf[3] !== this.delims?.segment;
+    const p = this.pos;
+    return this.buf.startsWith('ISA', p) && this.buf.length > p + 3 && !ALNUM.test(this.buf[p + 3]) && this.buf[p + 3] !== this.delims?.segment;
   }
 
   private makeSegment(text: string, d: Delimiters): RawSegment | undefined {
@@ -165,7 +187,7 @@ export class X12Tokenizer {
   }
 
   private readIsa(final: boolean): RawSegment | undefined {
-    const b = this.buf;
+    const b = this.buf.slice(this.pos, this.pos + ISA_LENGTH);
     if (!b.startsWith('ISA')) {
       if (b.length < 3 && !final) return undefined;
       const what = b.slice(0, 20).replace(/\s.*$/s, '');
@@ -184,7 +206,7 @@ export class X12Tokenizer {
     }
     if (b[103] !== el) {
       // A field is not its fixed width; say which one.
-      const parts = b.slice(0, 106).split(el);
+      const parts = b.split(el);
       const widths = [3, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1];
       let bad = 'ISA16';
       for (let i = 1; i < widths.length && i < parts.length; i++) {
@@ -207,8 +229,7 @@ export class X12Tokenizer {
     const rep = b[82];
     const repetition = version >= '00501' && !ALNUM.test(rep) && rep !== component && rep !== el && rep !== term && rep !== ' ' ? rep : undefined;
     const d: Delimiters = { element: el, component, repetition, segment: term };
-    const text = b.slice(0, 105);
-    const elements = text.split(el);
+    const elements = b.slice(0, 105).split(el);
     if (elements.length !== 17) {
       this.fail('X12_BAD_ENVELOPE', `ISA must have 16 elements, found ${elements.length - 1}`, 0, 'ISA');
       return undefined;
