@@ -66,3 +66,29 @@ test('usage errors exit 2', async () => {
   assert.equal(help.code, 0);
   assert.match(help.out, /claimguard x12 parse FILE/);
 });
+
+test('x12 watch keeps state across runs, prints alerts as JSON lines; x12 approve silences one change', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'cg-x12w-'));
+  const state = join(dir, 'state.json');
+  const before = join(dir, 'a.835');
+  const after = join(dir, 'b.835');
+  const other = join(dir, 'c.835');
+  writeFileSync(before, write835(remit()));
+  writeFileSync(after, write835(remit({ control: 2 }, { trace: 'EFT0002', routing: '021000021', account: '5550001234' })));
+  writeFileSync(other, write835(remit({ control: 3 }, { trace: 'EFT0003', routing: '021000021', account: '7770009999' })));
+  const first = await cli(['x12', 'watch', '--state', state, before]);
+  assert.equal(first.code, 0);
+  assert.equal(first.out, '');
+  const ok = await cli(['x12', 'approve', '--state', state, '--payee', '1093817465', '--routing', '021000021', '--account', '5550001234', '--by', 'jdoe', '--reference', 'CHG-1', '--at', '2026-03-05T10:00:00Z']);
+  assert.equal(ok.code, 0);
+  assert.equal(readFileSync(state, 'utf8').includes('5550001234'), false);
+  const approved = await cli(['x12', 'watch', '--state', state, after]);
+  assert.equal(approved.code, 0, approved.out);
+  const rogue = await cli(['x12', 'watch', '--state', state, other]);
+  assert.equal(rogue.code, 1);
+  const alerts = rogue.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(alerts.map((a) => a.rule.id), ['claimguard.billing.remit.new_account']);
+  assert.equal(rogue.out.includes('7770009999'), false);
+  assert.equal((await cli(['x12', 'watch', before])).code, 2, '--state is required');
+});
