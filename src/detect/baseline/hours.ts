@@ -15,16 +15,26 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Wall-clock parts of `time` in IANA zone `timeZone` (throws RangeError on an unknown zone). */
-const lastMinute = new Map<string, { minute: number; value: LocalTime }>();
+/** Per zone: UTC hour index → offset (ms) of local time from UTC during that hour. */
+const hourOffsets = new Map<string, Map<number, number>>();
 
 export function localTime(time: number, timeZone = 'UTC'): LocalTime {
-  // Zone offsets change on whole minutes at most, so one cached minute per zone is exact.
-  const minute = Math.floor(time / 60_000);
-  const hit = lastMinute.get(timeZone);
-  if (hit && hit.minute === minute) return { ...hit.value };
-  const value = computeLocalTime(time, timeZone);
-  lastMinute.set(timeZone, { minute, value });
-  return { ...value };
+  // Offsets change on whole UTC hours in practice (every US and EU transition does), so one Intl call
+  // per zone and hour is enough; the parts then come from plain UTC arithmetic.
+  const hour = Math.floor(time / 3_600_000);
+  let zone = hourOffsets.get(timeZone);
+  if (!zone) { zone = new Map(); hourOffsets.set(timeZone, zone); }
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    const l = computeLocalTime(hour * 3_600_000, timeZone);
+    const [y, mo, d] = l.date.split('-').map(Number);
+    offset = Date.UTC(y, mo - 1, d, l.hour, l.minute) - hour * 3_600_000;
+    if (zone.size > 20_000) zone.clear();
+    zone.set(hour, offset);
+  }
+  const t = new Date(time + offset);
+  const date = `${t.getUTCFullYear()}-${String(t.getUTCMonth() + 1).padStart(2, '0')}-${String(t.getUTCDate()).padStart(2, '0')}`;
+  return { weekday: t.getUTCDay(), hour: t.getUTCHours(), minute: t.getUTCMinutes(), date };
 }
 
 function computeLocalTime(time: number, timeZone: string): LocalTime {

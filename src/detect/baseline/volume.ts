@@ -62,6 +62,8 @@ export interface VolumeObservation {
   crossed: boolean;
 }
 
+type ThresholdResult = { threshold: number; basis: VolumeObservation['basis']; typical: number; historyDays: number };
+
 export function newVolumeState(): VolumeState {
   return { version: 1, entities: {}, groups: {} };
 }
@@ -119,7 +121,28 @@ export class VolumeBaseline {
     return { count, previous, threshold, basis, typical, historyDays, exceeded: count >= threshold, crossed: previous < threshold && count >= threshold };
   }
 
-  private threshold(e: EntityVolume, today: number, group: string | undefined): { threshold: number; basis: VolumeObservation['basis']; typical: number; historyDays: number } {
+  /** Thresholds depend only on days before today, so they are computed once per entity, group and day. */
+  private readonly thresholdCache = new Map<string, ThresholdResult>();
+
+  private threshold(e: EntityVolume, today: number, group: string | undefined): ThresholdResult {
+    const key = `${today}\u0000${group ?? ''}\u0000${this.entityKey(e)}`;
+    const hit = this.thresholdCache.get(key);
+    if (hit) return hit;
+    const r = this.computeThreshold(e, today, group);
+    if (this.thresholdCache.size > 50_000) this.thresholdCache.clear();
+    this.thresholdCache.set(key, r);
+    return r;
+  }
+
+  private readonly entityKeys = new WeakMap<EntityVolume, string>();
+  private entityCounter = 0;
+  private entityKey(e: EntityVolume): string {
+    let k = this.entityKeys.get(e);
+    if (k === undefined) { k = String(++this.entityCounter); this.entityKeys.set(e, k); }
+    return k;
+  }
+
+  private computeThreshold(e: EntityVolume, today: number, group: string | undefined): ThresholdResult {
     const c = this.config;
     const own = Object.entries(e.peaks).filter(([d]) => Number(d) < today).map(([, v]) => v);
     if (own.length >= c.minHistoryDays) {
