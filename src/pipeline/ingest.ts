@@ -9,7 +9,7 @@
 // Committed events are then offered to `onCommitted` (the detector, in later stages).
 import type { Event, ParsedEvent } from '../core/index.ts';
 import { ClaimGuardError, newId } from '../core/index.ts';
-import type { CommitResult, TailCheckpoint } from '../ingest/listen/index.ts';
+import type { CommitResult, TailCheckpoint } from '../ingest/index.ts';
 import type { SqliteStore } from '../store/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 

@@ -5,9 +5,9 @@ import { basename } from 'node:path';
 import type { Config } from '../core/index.ts';
 import { ClaimGuardError } from '../core/index.ts';
 import {
-  FileTail, ndjsonRecordParser, startHttpIngest, startSyslogTcp, startSyslogTls, startSyslogUdp, syslogRecordParser,
-  type Listener, type RecordParser,
-} from '../ingest/listen/index.ts';
+  FileTail, jsonRecordToEvent, ndjsonRecordParser, parseCefLine, startHttpIngest, startSyslogTcp, startSyslogTls, startSyslogUdp,
+  syslogRecordParser, type Listener, type RecordParser,
+} from '../ingest/index.ts';
 import { openStore, type SqliteStore, type SyncMode } from '../store/index.ts';
 import { IngestPipeline } from './ingest.ts';
 import { ErrorTally, type Logger } from './log.ts';
@@ -32,16 +32,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Line parser for a tailed file's `format` (syslog, jsonl, or auto: JSON objects vs syslog lines). */
+/**
+ * Line parser for a tailed file's `format`: syslog (listener mode), jsonl (as `claimguard ingest` reads
+ * JSON lines), cef, or auto (JSON objects, CEF lines and syslog told apart per line).
+ */
 export function tailParser(format: string, config: Config): RecordParser {
   const syslog = syslogRecordParser({ timeZone: config.timeZone, keepRaw: true });
-  const json = ndjsonRecordParser({ timeField: config.formats.jsonl.timeField, timeZone: config.timeZone });
+  const jsonOpts = { timeField: config.formats.jsonl.timeField };
+  const json: RecordParser = (text, ctx) => jsonRecordToEvent(text, { file: ctx.file, line: ctx.line ?? 0, offset: ctx.offset ?? 0, record: ctx.record ?? 0 },
+    { file: ctx.file, timeZone: config.timeZone, referenceTime: Date.now(), keepRaw: true }, jsonOpts);
+  const cef: RecordParser = (text, ctx) => parseCefLine(text, { referenceTime: Date.now(), timeZone: config.timeZone, keepRaw: true },
+    { file: ctx.file, offset: ctx.offset });
   switch (format) {
     case 'syslog': return syslog;
     case 'jsonl': case 'ndjson': case 'json': return json;
-    case 'auto': return (text, ctx) => (text.trimStart().startsWith('{') ? json(text, ctx) : syslog(text, ctx));
+    case 'cef': return cef;
+    case 'auto': return (text, ctx) => {
+      const t = text.trimStart();
+      if (t.startsWith('{')) return json(text, ctx);
+      if (t.startsWith('CEF:') || /^\S.{0,200}?\sCEF:\d\|/.test(t.slice(0, 260))) return cef(text, ctx);
+      return syslog(text, ctx);
+    };
     default:
-      throw new ClaimGuardError('CONFIG_INVALID', `listeners.tail: format "${format}" cannot be followed live; use syslog, jsonl or auto`, { path: 'listeners.tail' });
+      throw new ClaimGuardError('CONFIG_INVALID', `listeners.tail: format "${format}" cannot be followed line by line; use syslog, jsonl, cef or auto`, { path: 'listeners.tail' });
   }
 }
 

@@ -91,6 +91,11 @@ export function openDatabase(opts: OpenDbOptions): DatabaseSync {
       // Bigger page cache (about 64 MiB) and in-memory temp tables help batch inserts and queries.
       db.exec('PRAGMA cache_size = -65536');
       db.exec('PRAGMA temp_store = MEMORY');
+      // Checkpoint the WAL into the database every 8,192 pages (32 MiB) instead of SQLite's 1,000:
+      // fewer checkpoint fsyncs, and index pages touched by many batches are written back once.
+      // journal_size_limit truncates the WAL file back to 64 MiB after a checkpoint.
+      db.exec('PRAGMA wal_autocheckpoint = 8192');
+      db.exec('PRAGMA journal_size_limit = 67108864');
       migrate(db);
     }
   } catch (e) {

@@ -1,0 +1,169 @@
+// Ingest benchmarks. Run: npm run bench  (or node_modules/.bin/node bench/ingest.ts [--lines N] [--http-events N])
+//
+// Prints, each with its ratio to a raw node:sqlite baseline measured in the same run:
+//  (a) parse → store: the loghub Linux auth log replicated to ≥ 1M lines, read by the syslog format
+//      reader, completed into Events and stored in batches of 1,000 (one transaction each);
+//  (b) durable HTTP ingest: the real `claimguard serve` process, 4 concurrent clients POSTing NDJSON
+//      batches of 1,000 events; a batch counts when its 200 (sent after commit) arrives.
+// Baseline: the same events as pre-serialised rows inserted with one prepared statement, 1,000 rows per
+// transaction, into the same table with the same pragmas (WAL, synchronous=FULL): the floor cost of
+// storing them. Speed is measured here, never asserted in tests.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newId, type Event } from '../src/core/index.ts';
+import { syslogReader } from '../src/ingest/formats/syslog.ts';
+import { IngestPipeline } from '../src/pipeline/index.ts';
+import { openStore, type SyncMode } from '../src/store/index.ts';
+import { SHARED_DATA, REPO_ROOT } from '../test/helpers/data.ts';
+
+const { values } = parseArgs({ options: { lines: { type: 'string' }, 'http-events': { type: 'string' }, clients: { type: 'string' } } });
+const MIN_LINES = Number(values.lines ?? 1_000_000);
+const HTTP_EVENTS = Number(values['http-events'] ?? 500_000);
+const CLIENTS = Number(values.clients ?? 4);
+const BATCH = 1000;
+
+const work = mkdtempSync(join(tmpdir(), 'cg-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const say = (m: string): void => { process.stderr.write(m + '\n'); };
+const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000);
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+// --------------------------------------------------------------------------------------------
+// Input: Linux_full.log replicated to at least MIN_LINES lines.
+const source = join(SHARED_DATA, 'auth_logs_loghub', 'Linux_full.log');
+const text = readFileSync(source);
+const linesPerCopy = text.toString('utf8').split('\n').filter((l) => l.trim() !== '').length;
+const copies = Math.ceil(MIN_LINES / linesPerCopy);
+const totalLines = copies * linesPerCopy;
+say(`input: ${source} (${fmt(linesPerCopy)} lines) × ${copies} = ${fmt(totalLines)} lines`);
+
+async function* replicated(): AsyncGenerator<Uint8Array> {
+  const withNl = text[text.length - 1] === 10 ? text : Buffer.concat([text, Buffer.from('\n')]);
+  for (let i = 0; i < copies; i++) for (let o = 0; o < withNl.length; o += 256 * 1024) yield withNl.subarray(o, o + 256 * 1024);
+}
+
+// --------------------------------------------------------------------------------------------
+// Baseline: raw prepared-statement inserts of pre-serialised rows.
+function baseline(rows: number, sync: SyncMode): number {
+  const dir = join(work, `baseline-${sync}-${rows}`);
+  const store = openStore({ dataDir: dir, synchronous: sync });
+  const db = store.db;
+  const st = db.prepare('INSERT INTO events (id, time, ingested, tenant, source, product, category, service, fields, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const fields = JSON.stringify({ facility: 'authpriv', message: 'authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4', program: 'sshd', pid: 19939, user: 'root', src_ip: '218.188.2.4', outcome: 'failure' });
+  const raw = 'Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 ';
+  const now = Date.now();
+  const ids = Array.from({ length: rows }, () => newId(now));
+  const t0 = performance.now();
+  for (let i = 0; i < rows; i += BATCH) {
+    db.exec('BEGIN');
+    for (let j = i; j < Math.min(i + BATCH, rows); j++) st.run(ids[j], now - j, now, 'default', 'bench', 'linux', null, 'sshd', fields, raw);
+    db.exec('COMMIT');
+  }
+  const ms = performance.now() - t0;
+  store.close();
+  return rate(rows, ms);
+}
+
+// --------------------------------------------------------------------------------------------
+// (a) parse → store
+async function parseToStore(): Promise<{ parseOnly: number; parseStore: number; stored: number; errors: number }> {
+  const ref = Date.UTC(2026, 11, 31);
+  // Parse only, to show where the time goes.
+  let n = 0;
+  let t0 = performance.now();
+  for await (const r of syslogReader.read(replicated(), { file: 'Linux_full.log', referenceTime: ref, keepRaw: true })) if (r.ok) n++;
+  const parseOnly = rate(totalLines, performance.now() - t0);
+  say(`(a) parse only: ${fmt(parseOnly)} lines/s (${fmt(n)} events)`);
+
+  const store = openStore({ dataDir: join(work, 'parse-store') });
+  const pipeline = new IngestPipeline({ store, tenant: 'default' });
+  let batch: Event['fields'][] = [];
+  let parsed: Parameters<IngestPipeline['complete']>[0] = [];
+  void batch;
+  let stored = 0, errors = 0;
+  t0 = performance.now();
+  for await (const r of syslogReader.read(replicated(), { file: 'Linux_full.log', referenceTime: ref, keepRaw: true })) {
+    if (!r.ok) { errors++; continue; }
+    parsed.push(r.event);
+    if (parsed.length === BATCH) { stored += store.events.insertBatch(pipeline.complete(parsed, 'Linux_full.log')); parsed = []; }
+  }
+  if (parsed.length) stored += store.events.insertBatch(pipeline.complete(parsed, 'Linux_full.log'));
+  const parseStore = rate(totalLines, performance.now() - t0);
+  batch = [];
+  if (store.events.count() !== stored) throw new Error(`stored ${stored} but the table holds ${store.events.count()}`);
+  store.close();
+  return { parseOnly, parseStore, stored, errors };
+}
+
+// --------------------------------------------------------------------------------------------
+// (b) durable HTTP ingest against the real server process
+async function httpIngest(): Promise<{ rate: number; stored: number }> {
+  const dir = join(work, 'http');
+  const token = 'bench-token';
+  const cfg = join(work, 'http.yaml');
+  writeFileSync(cfg, `dataDir: ${JSON.stringify(dir)}\nlisteners:\n  http:\n    port: 0\n    maxBodyBytes: 67108864\n    sources: [{ name: bench, tokenSha256: ${createHash('sha256').update(token).digest('hex')} }]\n`);
+  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'node'), [join(REPO_ROOT, 'bin', 'claimguard.mjs'), 'serve', '--config', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      err += s;
+      const m = /listening: http [\d.]+:(\d+)/.exec(err);
+      if (m && /ready/.test(err)) resolve(Number(m[1]));
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+  });
+  // Pre-built bodies from real lines, as a log shipper would send them (one JSON object per line).
+  const lines = text.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const bodies: string[] = [];
+  const nBatches = Math.ceil(HTTP_EVENTS / BATCH);
+  const distinct = Math.min(nBatches, 50);
+  for (let b = 0; b < distinct; b++) {
+    let s = '';
+    for (let j = 0; j < BATCH; j++) {
+      const l = lines[(b * BATCH + j) % lines.length];
+      s += JSON.stringify({ time: 1781481600000 + j, host: 'combo', program: 'sshd', message: l }) + '\n';
+    }
+    bodies.push(s);
+  }
+  const url = `http://127.0.0.1:${port}/ingest`;
+  let next = 0, stored = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    for (;;) {
+      const b = next++;
+      if (b >= nBatches) return;
+      const res = await fetch(url, { method: 'POST', body: bodies[b % distinct], headers: { authorization: `Bearer ${token}`, 'idempotency-key': `b${b}` } });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      stored += ((await res.json()) as { stored: number }).stored;
+    }
+  }));
+  const ms = performance.now() - t0;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  const store = openStore({ dataDir: dir });
+  const count = store.events.count();
+  store.close();
+  if (count !== stored) throw new Error(`acknowledged ${stored} events but the store holds ${count}`);
+  return { rate: rate(stored, ms), stored };
+}
+
+say(`baseline: raw node:sqlite inserts, ${BATCH} rows per transaction …`);
+const baseFull = baseline(Math.min(totalLines, 1_000_000), 'FULL');
+const baseNormal = baseline(Math.min(totalLines, 1_000_000), 'NORMAL');
+say(`baseline FULL ${fmt(baseFull)} rows/s, NORMAL ${fmt(baseNormal)} rows/s`);
+say('(a) parse → store …');
+const a = await parseToStore();
+say('(b) durable HTTP ingest …');
+const b = await httpIngest();
+
+const out = [
+  `raw node:sqlite baseline (synchronous=FULL): ${fmt(baseFull)} events/s   (NORMAL: ${fmt(baseNormal)} events/s, ${(baseNormal / baseFull).toFixed(2)}x FULL)`,
+  `(a) parse → store, ${fmt(totalLines)} lines: ${fmt(a.parseStore)} events/s = ${(a.parseStore / baseFull).toFixed(2)}x baseline   (parse only ${fmt(a.parseOnly)} lines/s; ${fmt(a.stored)} stored, ${fmt(a.errors)} rejected)`,
+  `(b) durable HTTP ingest, ${fmt(b.stored)} events, ${CLIENTS} clients, ${BATCH}/batch: ${fmt(b.rate)} events/s = ${(b.rate / baseFull).toFixed(2)}x baseline   (target ≥ 50,000 events/s and ≥ 0.5x)`,
+];
+process.stdout.write(out.join('\n') + '\n');
