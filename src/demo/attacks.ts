@@ -65,6 +65,11 @@ ATTACKER.muleRouting = muleRouting();
 export interface Schedule {
   d: number; b: number; redirectFrom: number; c: number; e: number; a: number;
   target: { payer: Payer; provider: Provider };
+  /**
+   * A legitimate, documented bank change by one client (windows of 14 days or more): recorded in
+   * the PM system on `day`, paid into the new account from `from`.
+   */
+  approved?: { day: number; from: number; provider: Provider; bank: { routing: string; account: string }; reference: string };
 }
 
 function officeDayNear(ctx: Ctx, day: number, min: number): number {
@@ -82,6 +87,17 @@ export function schedule(ctx: Ctx): Schedule {
   while (!dayInfo(redirectFrom).bankOpen && redirectFrom < E) redirectFrom += DAY_MS;
   const payer = ctx.company.payers.find((p) => p.filing === 'MB')!;
   const provider = ctx.company.providers[0];
+  let approved: Schedule['approved'];
+  if (ctx.days.length >= 14) {
+    const rng = ctx.rng('approved-change');
+    const day = officeDayNear(ctx, E - 12 * DAY_MS, ctx.firstDay);
+    let from = day + 2 * DAY_MS;
+    while (!dayInfo(from).bankOpen) from += DAY_MS;
+    const first8 = String(rng.int(14, 19)) + rng.digits(6);
+    let routing = '';
+    for (let c = 0; c <= 9 && !routing; c++) if (abaValid(first8 + c)) routing = first8 + c;
+    approved = { day, from, provider: ctx.company.providers[10], bank: { routing, account: rng.digits(11) }, reference: `CRD-${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}-${rng.digits(3)}` };
+  }
   return {
     d: first,
     b,
@@ -90,14 +106,70 @@ export function schedule(ctx: Ctx): Schedule {
     e: officeDayNear(ctx, E - 2 * DAY_MS, first + DAY_MS),
     a: E,
     target: { payer, provider },
+    ...(approved ? { approved } : {}),
   };
 }
 
 /** The payment-redirection attack's effect on 835s: every ERA for the target from the change on. */
 export function redirectOverride(s: Schedule): BankOverride {
-  return (payer, provider, day) => payer === s.target.payer && provider === s.target.provider && day >= s.redirectFrom
-    ? { routing: ATTACKER.muleRouting, account: ATTACKER.muleAccount }
-    : undefined;
+  return (payer, provider, day) => {
+    if (payer === s.target.payer && provider === s.target.provider && day >= s.redirectFrom) return { routing: ATTACKER.muleRouting, account: ATTACKER.muleAccount };
+    if (s.approved && provider === s.approved.provider && day >= s.approved.from) return s.approved.bank;
+    return undefined;
+  };
+}
+
+/** rules/billing/billing_payee_bank_change.yml: "Payee Or Bank Details Changed In The Billing Application". */
+export const BANK_EDIT_SIGMA_RULE = 'ac2c2eed-6c83-44c2-9f2d-04fa36b02926';
+
+/** A documented change that should be reviewed, not an attack: ground truth for the scorer. */
+export interface BenignTruth {
+  key: string;
+  title: string;
+  story: string;
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+  indicators: AttackTruth['indicators'];
+  /** Alerts that are expected for it (a review, not a false positive). */
+  expectedReviews: string[];
+  steps: AttackStep[];
+}
+
+/** The approvals table an operator keeps for EFT enrollment updates (reference/eft-approvals.csv). */
+export function approvalsCsv(ctx: Ctx, s: Schedule): string {
+  const rows = ['payee_npi,payer_id,routing,account,approved_by,approved_at,reference'];
+  if (s.approved) {
+    const a = s.approved;
+    const by = ctx.company.staff.find((x) => x.role === 'billing_manager')!;
+    for (const p of ctx.company.payers) rows.push([a.provider.npi, p.payerId, a.bank.routing, a.bank.account, by.user, new Date(centralToUtc(a.day, 16)).toISOString(), a.reference].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** The approved change: the credentialing specialist records the new bank in the PM system. */
+export function generateApprovedChange(ctx: Ctx, s: Schedule, remits: Remit[]): BenignTruth | undefined {
+  if (!s.approved) return undefined;
+  const a = s.approved;
+  const who = ctx.company.staff.find((x) => x.role === 'credentialing')!;
+  const t = centralToUtc(a.day, 14 + 20 / 60);
+  ctx.pm.audit(t, { user: who.user, action: 'EDIT_PAYEE_BANK', account: a.provider.id, workstation: who.workstation, ip: OFFICE_PUBLIC_IP, detail: `EFT enrollment update for ${a.provider.name}, ref ${a.reference}` });
+  const paid = remits.filter((r) => r.provider === a.provider && r.bank.account === a.bank.account).sort((x, y) => x.time - y.time);
+  const steps: AttackStep[] = [{ time: iso(t), source: 'pm-audit', file: 'pm/audit-trail.csv', what: `${who.user} records ${a.provider.name}'s new bank (EFT enrollment update ${a.reference}, approved by a billing manager; reference/eft-approvals.csv)` }];
+  for (const r of paid.filter((r, i, all) => all.findIndex((x) => x.payer === r.payer) === i)) {
+    steps.push({ time: iso(r.time), source: 'x12-835', file: r.file, what: `first 835 from ${r.payer.name} into the new account (approved: no alert expected)` });
+  }
+  const times = steps.map((x) => Date.parse(x.time));
+  return {
+    key: 'approved-eft-change',
+    title: `Documented EFT bank change for ${a.provider.name}`,
+    story: `${a.provider.name} moved its deposits to a new bank. The change went through the EFT enrollment process (reference ${a.reference}) and is in the approvals table, so the remittance watch accepts the new account once per payer; the PM edit itself is still raised for review.`,
+    start: iso(Math.min(...times)), end: iso(Math.max(...times)), startMs: Math.min(...times), endMs: Math.max(...times),
+    indicators: { users: [who.user], ips: [], hosts: [], payees: [a.provider.npi, a.provider.tin], accounts: [a.bank.account] },
+    expectedReviews: ['claimguard.billing.audit.bank_change', BANK_EDIT_SIGMA_RULE],
+    steps,
+  };
 }
 
 export function generateAttacks(ctx: Ctx, s: Schedule, remits: Remit[]): AttackTruth[] {

@@ -3,7 +3,7 @@
 import { createContext } from './context.ts';
 import { buildClaims, write835s, write837s } from './billing.ts';
 import { generateNormal } from './normal.ts';
-import { generateAttacks, redirectOverride, schedule, type AttackTruth } from './attacks.ts';
+import { approvalsCsv, generateApprovedChange, generateAttacks, redirectOverride, schedule, type AttackTruth, type BenignTruth } from './attacks.ts';
 import { rosterCsv, AUDIT_FILE, AUDIT_HEADER, ROSTER_FILE } from './emit/pm.ts';
 import { ROLE_TITLES, type Company } from './company.ts';
 import { DAY_MS } from './calendar.ts';
@@ -30,6 +30,9 @@ export function networksCsv(): string {
   ].join('\n') + '\n';
 }
 
+/** Documented EFT enrollment updates (payee × payer × new account) the remittance watch accepts once each. */
+export const APPROVALS_FILE = 'reference/eft-approvals.csv';
+
 /** Networks that are the company's own: office NAT, VPN pool, inside. */
 export const TRUSTED_NETWORKS = ['198.51.100.20/32', '198.51.100.21/32', '198.51.100.25/32', '10.20.0.0/16'];
 
@@ -51,6 +54,8 @@ export interface GroundTruth {
   /** Civil dates (YYYY-MM-DD) on which some attack activity happens. */
   attackDays: string[];
   attacks: AttackTruth[];
+  /** Legitimate changes that are expected to be reviewed (alerts on them are not false positives). */
+  benign: BenignTruth[];
 }
 
 export interface DemoOutput {
@@ -79,6 +84,8 @@ export function generateDemo(options: DemoOptions = {}): DemoOutput {
   const remits = write835s(ctx, redirectOverride(plan));
   generateNormal(ctx, remits, batches);
   const attacks = generateAttacks(ctx, plan, remits);
+  const approved = generateApprovedChange(ctx, plan, remits);
+  ctx.sink.blob(APPROVALS_FILE, approvalsCsv(ctx, plan));
 
   ctx.sink.blob(ROSTER_FILE, rosterCsv(ctx.company));
   const attackDays = new Set<string>();
@@ -91,6 +98,7 @@ export function generateDemo(options: DemoOptions = {}): DemoOutput {
     to: new Date(ctx.lastDay + DAY_MS - 1).toISOString(),
     attackDays: [...attackDays].sort(),
     attacks,
+    benign: approved ? [approved] : [],
   };
   ctx.sink.blob('attacks.json', JSON.stringify(truth, null, 2) + '\n');
   ctx.sink.blob(NETWORKS_FILE, networksCsv());

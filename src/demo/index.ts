@@ -1,8 +1,8 @@
 // Public face of demo/: the "Lone Star Billing Partners" telemetry generator. Imports core/ only
 // (through nothing at all today: it is pure string generation).
-export { generateDemo, validateOptions, networksCsv, NETWORKS_FILE, TRUSTED_NETWORKS, DEFAULT_SEED, DEFAULT_END, DEFAULT_DAYS, MIN_DAYS, MAX_DAYS } from './generate.ts';
+export { generateDemo, validateOptions, networksCsv, NETWORKS_FILE, APPROVALS_FILE, TRUSTED_NETWORKS, DEFAULT_SEED, DEFAULT_END, DEFAULT_DAYS, MIN_DAYS, MAX_DAYS } from './generate.ts';
 export type { DemoOptions, DemoOutput, GroundTruth } from './generate.ts';
-export type { AttackTruth, AttackStep, AttackId } from './attacks.ts';
+export type { AttackTruth, AttackStep, AttackId, BenignTruth } from './attacks.ts';
 export { ACTORS, ATTACKER } from './attacks.ts';
 export { isValidNpi, abaValid, COMPANY_NAME } from './company.ts';
 export type { Company, Staff, Provider, Payer } from './company.ts';

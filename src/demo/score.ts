@@ -25,6 +25,10 @@ export interface AttackScore {
 
 export interface Score {
   attacks: AttackScore[];
+  /** Alerts on documented, legitimate changes that call for a review (not false positives), by rule. */
+  reviews: Record<string, number>;
+  /** Alerts on a documented change that are not among its expected reviews (counted as false positives too), by rule. */
+  unexpectedOnBenign: Record<string, number>;
   /** Alerts attributed to no attack. */
   falsePositives: number;
   /** Of those, the ones on days with no attack activity at all. */
@@ -46,7 +50,7 @@ function haystack(a: Alert): string {
 }
 
 /** Does the alert carry one of the attack's indicators (user, ip, host, payee, account)? */
-export function matchesAttack(a: Alert, attack: AttackTruth, text = haystack(a)): boolean {
+export function matchesAttack(a: Alert, attack: Pick<AttackTruth, 'startMs' | 'endMs' | 'indicators'>, text = haystack(a)): boolean {
   if (a.time < attack.startMs - ATTRIBUTION_SLACK_BEFORE_MS || a.time > attack.endMs + ATTRIBUTION_SLACK_AFTER_MS) return false;
   const ind = attack.indicators;
   const values = [...ind.users, ...ind.ips, ...ind.hosts, ...(ind.payees ?? []), ...(ind.accounts ?? [])];
@@ -69,6 +73,8 @@ export function scoreAlerts(truth: GroundTruth, alerts: Alert[], expected: Parti
   const bySeverity: Record<Severity, number> = { informational: 0, low: 0, medium: 0, high: 0, critical: 0 };
   const byRule: Score['byRule'] = {};
   const fpByRule: Record<string, number> = {};
+  const reviews: Record<string, number> = {};
+  const unexpectedOnBenign: Record<string, number> = {};
   let fp = 0, fpNormal = 0;
   for (const alert of alerts) {
     bySeverity[alert.rule.level] = (bySeverity[alert.rule.level] ?? 0) + 1;
@@ -84,6 +90,9 @@ export function scoreAlerts(truth: GroundTruth, alerts: Alert[], expected: Parti
       if (!s.firstAlert || alert.time < Date.parse(s.firstAlert)) s.firstAlert = new Date(alert.time).toISOString();
     });
     if (!hit) {
+      const benign = (truth.benign ?? []).find((b) => b.expectedReviews.includes(alert.rule.id) && matchesAttack(alert, b, text));
+      if (benign) { reviews[alert.rule.id] = (reviews[alert.rule.id] ?? 0) + 1; continue; }
+      if ((truth.benign ?? []).some((b) => matchesAttack(alert, b, text))) unexpectedOnBenign[alert.rule.id] = (unexpectedOnBenign[alert.rule.id] ?? 0) + 1;
       fp++;
       fpByRule[alert.rule.id] = (fpByRule[alert.rule.id] ?? 0) + 1;
       if (!attackDays.has(new Date(alert.time).toISOString().slice(0, 10))) fpNormal++;
@@ -98,6 +107,8 @@ export function scoreAlerts(truth: GroundTruth, alerts: Alert[], expected: Parti
   const days = truth.days;
   return {
     attacks: scores,
+    reviews,
+    unexpectedOnBenign,
     falsePositives: fp,
     falsePositivesOnNormalDays: fpNormal,
     normalDays: days - attackDays.size,

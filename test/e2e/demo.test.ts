@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,7 +13,7 @@ import type { CliIO } from '../../src/cli/io.ts';
 import {
   stageAuditTrail, stageGenerate, stageIngest, stageLogins, stageOpenStore, stageSigma, stageStoreAlerts, stageX12, type StageResult,
 } from '../../src/cli/commands/demo.ts';
-import { scoreAlerts, type GroundTruth, type Score } from '../../src/demo/index.ts';
+import { APPROVALS_FILE, scoreAlerts, type GroundTruth, type Score } from '../../src/demo/index.ts';
 import { DEMO_TENANT, EXPECTED_RULES, LOG_FILES } from '../../src/demo/expected.ts';
 import { parseX12 } from '../../src/billing/index.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
@@ -120,6 +120,24 @@ for (const id of ['a', 'b', 'c', 'd', 'e'] as const) {
   });
 }
 
+test('the documented EFT change is raised for review only, and its approvals are what keep the remittance watch quiet', async () => {
+  assert.equal(truth.benign.length, 1);
+  const b = truth.benign[0];
+  for (const id of b.expectedReviews) assert.ok((score.reviews[id] ?? 0) >= 1, `${id} raised for the documented change`);
+  assert.deepEqual(score.unexpectedOnBenign, {});
+  const npi = b.indicators.payees![0];
+  const onPayee = (list: Alert[]): Alert[] => list.filter((a) => a.rule.id === 'claimguard.billing.remit.new_account' && a.entities.payee_npi === npi);
+  assert.equal(onPayee(alerts).length, 0);
+  // Without the approvals table the same 835s raise a new-account alert for every payer.
+  renameSync(join(dir, APPROVALS_FILE), join(work, 'approvals.csv'));
+  try {
+    const unapproved = await stageX12(dir, truth);
+    assert.ok(onPayee(unapproved.alerts).length >= 1, 'the unapproved change is a new receiving account');
+  } finally {
+    renameSync(join(work, 'approvals.csv'), join(dir, APPROVALS_FILE));
+  }
+});
+
 test('false positives on attack-free days stay within the triage budget', (t) => {
   const line = `false positives: ${score.falsePositives} in ${DAYS} days; ${score.falsePositivesOnNormalDays} on the ${score.normalDays} attack-free days`
     + ` (${JSON.stringify(score.falsePositivesByRule)}); ${score.total} alerts in all`;
@@ -131,8 +149,10 @@ test('false positives on attack-free days stay within the triage budget', (t) =>
 });
 
 test('the same seed regenerates byte-identical files', () => {
-  const other = join(work, 'again');
-  stageGenerate(other, { seed: SEED, days: DAYS, end: END }, quiet);
+  // A shorter window keeps this quick; the generator is the same code whatever the length.
+  const one = join(work, 'one'), other = join(work, 'again');
+  stageGenerate(one, { seed: SEED + 1, days: 7, end: END }, quiet);
+  stageGenerate(other, { seed: SEED + 1, days: 7, end: END }, quiet);
   const digest = (root: string): Map<string, string> => {
     const out = new Map<string, string>();
     const walk = (d: string): void => {
@@ -145,7 +165,7 @@ test('the same seed regenerates byte-identical files', () => {
     walk(root);
     return out;
   };
-  const a = digest(dir), b = digest(other);
-  assert.ok(a.size > 300);
+  const a = digest(one), b = digest(other);
+  assert.ok(a.size > 100);
   assert.deepEqual([...b.entries()].sort(), [...a.entries()].sort());
 });

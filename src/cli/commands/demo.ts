@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ClaimGuardError, type Alert, type Event, type Store } from '../../core/index.ts';
 import {
   generateDemo, scoreAlerts, validateOptions, DEFAULT_DAYS, DEFAULT_END, DEFAULT_SEED, MIN_DAYS, MAX_DAYS,
-  NETWORKS_FILE, ROSTER_FILE, TRUSTED_NETWORKS, type GroundTruth, type Score,
+  APPROVALS_FILE, NETWORKS_FILE, ROSTER_FILE, TRUSTED_NETWORKS, type GroundTruth, type Score,
 } from '../../demo/index.ts';
 import { EXPECTED_RULES, LOG_FILES, DEMO_TENANT, OFFICE_SCHEDULE, X12_DIRS } from '../../demo/expected.ts';
 import { openStore, type SqliteStore } from '../../store/index.ts';
@@ -247,6 +247,8 @@ export async function stageAuditTrail(events: Event[], dir: string): Promise<Sta
     tenant: DEMO_TENANT, timeZone: 'America/Chicago', roster: roster.rows, countries: table, trustedNetworks: TRUSTED_NETWORKS,
     // The office is open 06:00–20:00 on weekdays (the early shift starts at 07:00, people come in before).
     schedule: OFFICE_SCHEDULE,
+    // Credentialing specialists file EFT enrollment updates; their bank edits are reviewed, not escalated.
+    bankEditRoles: ['billing_manager', 'credentialing'],
   });
   const alerts: Alert[] = [];
   for (const e of events) {
@@ -268,6 +270,16 @@ export async function stageX12(dir: string, truth: GroundTruth): Promise<StageRe
   files.sort((a, b) => a.split('/').pop()!.localeCompare(b.split('/').pop()!));
   const company = JSON.parse(readTable(dir, 'company.json')) as { clearinghouse: { submitterId: string; receiverId: string } };
   let state = billing.newBillingState({ submitters: [company.clearinghouse.submitterId], receivers: [company.clearinghouse.receiverId] });
+  // Documented EFT enrollment updates: each silences the remittance alert for its one change.
+  let approvals = 0;
+  if (existsSync(join(dir, APPROVALS_FILE))) {
+    const rows = readTable(dir, APPROVALS_FILE).trim().split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
+    for (const row of rows) {
+      const [payee, payer, routing, account, approvedBy, approvedAt, reference] = row.split(',');
+      state = { ...state, remit: billing.approveAccountChange(state.remit, { payee, payer, routing, account, approvedBy, approvedAt, reference }) };
+      approvals++;
+    }
+  }
   const alerts: Alert[] = [];
   let parseErrors = 0, claims = 0;
   for (const rel of files) {
@@ -280,7 +292,7 @@ export async function stageX12(dir: string, truth: GroundTruth): Promise<StageRe
   }
   const volume = billing.checkRemittanceVolume(state.remit, Date.parse(truth.to), { tenant: DEMO_TENANT });
   alerts.push(...volume.alerts);
-  return { name: 'X12 remittance and claim watches', alerts, detail: `${files.length} files, ${claims} claims${parseErrors ? `, ${parseErrors} parse errors` : ''}` };
+  return { name: 'X12 remittance and claim watches', alerts, detail: `${files.length} files, ${claims} claims, ${approvals} approved EFT changes${parseErrors ? `, ${parseErrors} parse errors` : ''}` };
 }
 
 export function stageStoreAlerts(store: Store, alerts: Alert[]): number {
@@ -356,6 +368,7 @@ function jsonReport(r: Report): Record<string, unknown> {
     stages: r.stages.map((s) => ({ name: s.name, alerts: s.alerts.length, ...(s.skipped ? { skipped: s.skipped } : {}), ...(s.detail ? { detail: s.detail } : {}) })),
     alerts: { total: r.score.total, stored: r.storedAlerts, bySeverity: r.score.bySeverity, byRule: r.score.byRule },
     attacks: r.score.attacks.map((a) => ({ ...a, start: r.truth.attacks.find((t) => t.id === a.id)?.start })),
+    reviews: { expected: (r.truth.benign ?? []).map((b) => ({ key: b.key, title: b.title, rules: b.expectedReviews })), raised: r.score.reviews },
     falsePositives: { total: r.score.falsePositives, onNormalDays: r.score.falsePositivesOnNormalDays, normalDays: r.score.normalDays, byRule: r.score.falsePositivesByRule },
   };
 }
@@ -390,6 +403,13 @@ function textReport(r: Report): string {
     const fired = Object.entries(a.rules).sort((x, y) => y[1] - x[1]).map(([id, c]) => `${id} ×${c}`);
     if (fired.length) L.push(`      alerts: ${fired.join(', ')}`);
     if (a.missing.length) L.push(`      expected but not raised: ${a.missing.join(', ')}`);
+  }
+  L.push('');
+  for (const b of r.truth.benign ?? []) {
+    const seen = b.expectedReviews.map((id) => `${id} ×${r.score.reviews[id] ?? 0}`).join(', ');
+    L.push(`Documented change (expected review, not an attack): ${b.title}`);
+    const other = Object.entries(r.score.unexpectedOnBenign).map(([id, c]) => `${id} ×${c}`);
+    L.push(`      ${seen}; ${other.length ? `also raised (counted as false positives): ${other.join(', ')}` : 'the approved new account raised no remittance alert'}`);
   }
   L.push('');
   const fpRules = Object.entries(r.score.falsePositivesByRule).sort((a, b) => b[1] - a[1]).map(([id, c]) => `${id} ×${c}`);
