@@ -10,6 +10,8 @@
 //   inserted in time order, and every window that contains it and ends at a held entry no later than
 //   t + timespan is evaluated (windows ending at entries that share its time include only entries
 //   that arrived before it); the first window satisfying the condition fires.
+// - A match whose time lies more than maxFutureMs after its own `ingested` time is skipped
+//   (futureDropped), so an absurd timestamp cannot move the watermark ahead.
 // - Conditions are evaluated when a match arrives, never on a timer.
 // - After a firing the group resets (default): its entries are dropped, and matches older than the
 //   newest entry it held are discarded (discardedAfterReset). With 'keep-alerting' state is kept and
