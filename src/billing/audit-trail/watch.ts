@@ -10,7 +10,7 @@
 // (in docs/rules.md) describes each rule id.
 import { ClaimGuardError, type Alert, type Event, type Severity } from '../../core/index.ts';
 import {
-  analyticAlert, CidrTable, DEFAULT_SCHEDULE, fieldNumber, fieldString, GeoBaseline, HoursBaseline, inSchedule, isPrivateIp, Suppressor, VolumeBaseline, checkTimeZone,
+  analyticAlert, CidrTable, DEFAULT_SCHEDULE, fieldNumber, fieldString, GeoBaseline, HoursBaseline, hoursOutside, isPrivateIp, Suppressor, VolumeBaseline, checkTimeZone,
   type AnalyticRule, type GeoConfig, type GeoState, type HoursState, type VolumeState, type WorkSchedule,
 } from '../../detect/baseline/index.ts';
 import { classifyAction, RECORD_ACCESS_KINDS, type ActionKind } from './actions.ts';
@@ -52,7 +52,8 @@ export interface AuditTrailConfig {
   actions?: Record<string, ActionKind>;
   massAccess: { windowMinutes: number; factor: number; minCount: number; coldStartCount: number; minHistoryDays: number };
   massExport: { windowMinutes: number; factor: number; minRecords: number; coldStartRecords: number; minHistoryDays: number };
-  afterHours: { minEvents: number; rareShare: number; suppressMinutes: number };
+  /** coldStartHours: before a user has minEvents of history, alert only this many hours outside the schedule. */
+  afterHours: { minEvents: number; rareShare: number; suppressMinutes: number; coldStartHours: number };
   largeAdjustment: { amount: number; factor: number; minAmount: number; minHistory: number };
   /** No activity for this many days makes an account dormant. */
   dormantDays: number;
@@ -68,7 +69,7 @@ export const DEFAULT_AUDIT_TRAIL_CONFIG: AuditTrailConfig = {
   trustedNetworks: [],
   massAccess: { windowMinutes: 60, factor: 3, minCount: 40, coldStartCount: 150, minHistoryDays: 5 },
   massExport: { windowMinutes: 60, factor: 3, minRecords: 200, coldStartRecords: 500, minHistoryDays: 5 },
-  afterHours: { minEvents: 200, rareShare: 0.02, suppressMinutes: 240 },
+  afterHours: { minEvents: 200, rareShare: 0.02, suppressMinutes: 240, coldStartHours: 2 },
   largeAdjustment: { amount: 10_000, factor: 5, minAmount: 1_000, minHistory: 20 },
   dormantDays: 30,
   bankEditRoles: ['billing_manager', 'admin', 'administrator', 'finance'],
@@ -206,9 +207,12 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
     if (kind !== 'logout' && kind !== 'login_failed') {
       const h = hours.observe(user, t);
       const schedule = (role && c.roleSchedules[role]) || c.schedule;
-      const outside = !inSchedule(schedule, h.local);
-      const habitual = h.total >= c.afterHours.minEvents && !h.rare;
-      if (outside && !habitual && !suppress.check(`hours|${user}`, t, c.afterHours.suppressMinutes * 60_000)) {
+      const outside = hoursOutside(schedule, h.local);
+      const learned = h.total >= c.afterHours.minEvents;
+      // With a habit: any rare hour outside the schedule. Without one yet: only well outside it
+      // (2 h or more, or a day off), so early starters do not alert during the learning weeks.
+      const unusual = learned ? h.rare && outside > 0 : outside >= c.afterHours.coldStartHours;
+      if (unusual && !suppress.check(`hours|${user}`, t, c.afterHours.suppressMinutes * 60_000)) {
         const local = `${h.local.date} ${String(h.local.hour).padStart(2, '0')}:${String(h.local.minute).padStart(2, '0')} ${c.timeZone}`;
         const habit = h.total >= c.afterHours.minEvents
           ? `only ${(h.share * 100).toFixed(1)}% of this user's ${h.total} past actions fall near this hour`

@@ -81,6 +81,23 @@ export function inSchedule(s: WorkSchedule, t: LocalTime): boolean {
   return false;
 }
 
+/**
+ * How far outside the schedule local time `t` is, in whole hours: 0 inside, 1 for the hour just
+ * before the start or just after the end, …; Infinity on a non-working day or holiday.
+ */
+export function hoursOutside(s: WorkSchedule, t: LocalTime): number {
+  if (inSchedule(s, t)) return 0;
+  if (s.holidays?.includes(t.date)) return Infinity;
+  if (s.start <= s.end) {
+    if (!s.days.includes(t.weekday)) return Infinity;
+    return t.hour < s.start ? s.start - t.hour : t.hour - s.end + 1;
+  }
+  // Overnight shift: the gap is between `end` and `start` on the same local day.
+  const shiftDay = s.days.includes(t.weekday) || s.days.includes((t.weekday + 6) % 7);
+  if (!shiftDay) return Infinity;
+  return Math.min(t.hour - s.end + 1, s.start - t.hour);
+}
+
 export interface HoursConfig {
   /** Entities need this many observations before their habit counts. */
   minEvents: number;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sharedData } from '../../helpers/data.ts';
 import {
-  CidrTable, createLoginWatch, GeoBaseline, haversineKm, HoursBaseline, inSchedule, isPrivateIp, localTime, networkOf, VolumeBaseline, DAY_MS,
+  CidrTable, createLoginWatch, GeoBaseline, haversineKm, HoursBaseline, hoursOutside, inSchedule, isPrivateIp, localTime, networkOf, VolumeBaseline, DAY_MS,
 } from '../../../src/detect/baseline/index.ts';
 import type { Event } from '../../../src/core/index.ts';
 
@@ -89,6 +89,10 @@ test('hours: local time across DST, schedules incl. overnight and holidays, rare
   const night = { days: [1, 2, 3, 4, 5], start: 22, end: 6 };
   assert.equal(inSchedule(night, { weekday: 2, hour: 3, minute: 0, date: '' }), true, 'Tue 03:00 belongs to the Monday shift');
   assert.equal(inSchedule(night, { weekday: 1, hour: 3, minute: 0, date: '' }), false, 'Mon 03:00 belongs to a Sunday shift');
+  const at = (weekday: number, hour: number): { weekday: number; hour: number; minute: number; date: string } => ({ weekday, hour, minute: 0, date: '2026-03-02' });
+  assert.deepEqual([hoursOutside(office, at(1, 10)), hoursOutside(office, at(1, 6)), hoursOutside(office, at(1, 19)), hoursOutside(office, at(1, 22)), hoursOutside(office, at(6, 10))], [0, 1, 1, 4, Infinity]);
+  assert.equal(hoursOutside(office, { weekday: 1, hour: 10, minute: 0, date: '2026-05-25' }), Infinity, 'holiday');
+  assert.deepEqual([hoursOutside(night, at(2, 3)), hoursOutside(night, at(2, 7)), hoursOutside(night, at(2, 12))], [0, 2, 7]);
   const h = new HoursBaseline('America/Chicago', { minEvents: 50, rareShare: 0.05 });
   for (let d = 0; d < 20; d++) for (let i = 0; i < 5; i++) h.observe('cy', Date.UTC(2026, 2, 2 + d, 15 + i));
   const day = h.observe('cy', Date.UTC(2026, 3, 1, 16));
