@@ -7,7 +7,7 @@
 //   the receive time; a time that does not parse is an error (the batch is rejected with its line).
 import type { Fields, FieldValue, LogSource, ParsedEvent } from '../../core/index.ts';
 import { ClaimGuardError, tryParseTime } from '../../core/index.ts';
-import { parseSyslogLine } from '../formats/syslog.ts';
+import { parseSyslogLine } from '../formats/index.ts';
 import type { ParseResult } from '../formats/types.ts';
 import type { RecordContext, RecordParser } from './types.ts';
 
