@@ -19,11 +19,30 @@ Read Windows .evtx files (and .evtx.gz) with ClaimGuard's streaming parser.
          each record.
   info   print the file header (version, dirty/full flags), chunk and record counts and warnings.
 
-Damage is reported on stderr with its file offset (a bad chunk is skipped, the rest is still read).
+A progress line is drawn on stderr when it is a terminal. Damage is reported on stderr with its file offset (a bad chunk is skipped, the rest is still read).
 Exit codes: 0 every chunk and record read; 1 some chunk or record was damaged and skipped (the good
 records are still printed); 2 the input is missing or is not an EVTX file.
 See docs/windows.md.
 `;
+
+/** A one-line progress note on stderr, redrawn at most every 250 ms, only when stderr is a terminal. */
+function progress(io: CliIO, file: string): { tick(stats: EvtxReadStats): void; done(): void } {
+  let last = 0;
+  let shown = false;
+  return {
+    tick(stats) {
+      if (!io.interactive) return;
+      const now = Date.now();
+      if (now - last < 250) return;
+      last = now;
+      shown = true;
+      io.stderr.write(`\r${file}: ${(stats.bytes / 1e6).toFixed(0)} MB, ${stats.records} records`);
+    },
+    done() {
+      if (shown) io.stderr.write('\r\x1b[K');
+    },
+  };
+}
 
 async function writeOut(io: CliIO, s: string): Promise<void> {
   if (!io.stdout.write(s)) await new Promise<void>((r) => io.stdout.once('drain', () => r()));
@@ -45,8 +64,10 @@ async function dump(files: string[], format: 'jsonl' | 'xml', io: CliIO): Promis
   for (const file of files) {
     const path = openFile(io, file);
     const stats = newStats();
+    const bar = progress(io, file);
     let out = '';
     for await (const it of readEvtx(createReadStream(path, { highWaterMark: 1 << 16 }), file, stats)) {
+      if ((stats.records & 1023) === 0) bar.tick(stats);
       if (!it.ok) {
         if (it.error.code === 'EVTX_BAD_HEADER' && stats.bytes <= 4096 && !stats.header) notEvtx = true;
         else damaged = true;
@@ -57,6 +78,7 @@ async function dump(files: string[], format: 'jsonl' | 'xml', io: CliIO): Promis
       if (out.length > 1 << 16) { await writeOut(io, out); out = ''; }
     }
     if (out) await writeOut(io, out);
+    bar.done();
   }
   return notEvtx ? 2 : damaged ? 1 : 0;
 }
@@ -75,9 +97,12 @@ async function info(files: string[], io: CliIO): Promise<number> {
   for (const file of files) {
     const path = openFile(io, file);
     const stats = newStats();
+    const bar = progress(io, file);
     for await (const it of readEvtx(createReadStream(path, { highWaterMark: 1 << 16 }), file, stats)) {
+      if ((stats.records & 1023) === 0) bar.tick(stats);
       if (!it.ok) io.stderr.write(`claimguard evtx: ${it.error.format()}\n`);
     }
+    bar.done();
     await writeOut(io, describe(file, stats));
     if (!stats.header) code = 2;
     else if (code === 0 && (stats.chunksSkipped || stats.recordErrors || stats.warnings)) code = 1;

@@ -230,7 +230,7 @@ function fromFlat(r: Obj, nxlog: boolean): ParsedEvent {
 /** Which Windows JSON shape a parsed record has, or undefined when it is not a Windows event. */
 export function windowsJsonShape(r: Obj): 'evtx_dump' | 'winlog' | 'nxlog' | 'flat' | undefined {
   if (isObj(r.Event) && isObj(r.Event.System)) return 'evtx_dump';
-  if (isObj(r.System) && (r.EventData !== undefined || r.UserData !== undefined || isObj(r.System))) return 'evtx_dump';
+  if (isObj(r.System)) return 'evtx_dump'; // the inner Event object on its own
   if (isObj(r.winlog)) return 'winlog';
   if (r.EventID !== undefined && (r.SourceName !== undefined || r.SourceModuleName !== undefined || r.EventTime !== undefined)) return 'nxlog';
   if (r.EventID !== undefined && (r.Channel !== undefined || r.Provider_Name !== undefined)) return 'flat';
