@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   INPUT_NOT_FOUND: { summary: 'input file or directory not found', exit: 2, http: 404 },
   INPUT_READ: { summary: 'input could not be read', exit: 1, http: 500 },
   INPUT_TOO_LARGE: { summary: 'input exceeds a size limit', exit: 2, http: 413 },
+  OUTPUT_WRITE: { summary: 'an output file or directory could not be written', exit: 1, http: 500 },
   INGEST_FORMAT_UNKNOWN: { summary: 'input format could not be determined', exit: 2, http: 400 },
   INGEST_BAD_RECORD: { summary: 'a record could not be parsed', exit: 2, http: 400 },
   INGEST_BAD_TIME: { summary: 'a timestamp could not be parsed', exit: 2, http: 400 },

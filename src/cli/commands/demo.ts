@@ -139,15 +139,25 @@ export function stageGenerate(dir: string, options: { seed: number; days: number
     if (entries.length && (!existsSync(join(dir, 'attacks.json')) || foreign.length)) {
       throw new ClaimGuardError('CLI_USAGE', `${dir} is not empty and is not a demo directory (found ${(foreign[0] ?? entries[0])}); choose an empty or new directory`);
     }
-    for (const n of entries) rmSync(join(dir, n), { recursive: true, force: true });
+    try {
+      for (const n of entries) rmSync(join(dir, n), { recursive: true, force: true });
+    } catch (e) {
+      throw new ClaimGuardError('OUTPUT_WRITE', `cannot replace the earlier demo in ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dir }, { cause: e });
+    }
   }
   io.stderr.write(`demo: generating ${options.days} days of telemetry (seed ${options.seed}, ending ${options.end})…\n`);
   const out = generateDemo(options);
   let bytes = 0;
+  const made = new Set<string>();
   for (const [rel, text] of out.files) {
     const path = join(dir, rel);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    try {
+      const parent = dirname(path);
+      if (!made.has(parent)) { mkdirSync(parent, { recursive: true }); made.add(parent); }
+      writeFileSync(path, text);
+    } catch (e) {
+      throw new ClaimGuardError('OUTPUT_WRITE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path }, { cause: e });
+    }
     bytes += Buffer.byteLength(text);
   }
   return { truth: out.truth, files: out.files.size, bytes };
