@@ -313,11 +313,11 @@ export class X12Reader {
     if (!SUPPORTED_GUIDES[type]) return undefined; // envelope only (999, 277 …)
     const where = opt(seg, 3) ? 3 : undefined;
     if (/^00[1-4]\d/.test(version) || (isaVersion < '00501' && !version.startsWith('0050'))) {
-      throw x12Error('X12_UNSUPPORTED_VERSION', seg, this.file, `X12 version "${version || isaVersion}" is not supported: only 5010 (${SUPPORTED_GUIDES[type].join(', ')}) is read; 4010 was retired in 2012`, where);
+      throw x12Error('X12_UNSUPPORTED_VERSION', seg, this.file, `version not supported: X12 "${version || isaVersion}" is 4010 (retired in 2012); only 5010 ${type} (${SUPPORTED_GUIDES[type].join(', ')}) is read`, where);
     }
     if (!version.startsWith('00501')) {
       if (isaVersion !== '00501') {
-        throw x12Error('X12_UNSUPPORTED_VERSION', seg, this.file, `X12 version "${version}" (ISA12 "${isaVersion}") is not supported or not recognised: expected ${SUPPORTED_GUIDES[type].join(' or ')}`, where);
+        throw x12Error('X12_UNSUPPORTED_VERSION', seg, this.file, `version not supported: X12 "${version}" (ISA12 "${isaVersion}") is not recognised; expected ${SUPPORTED_GUIDES[type].join(' or ')}`, where);
       }
       this.warn('X12_UNSUPPORTED_VERSION', seg, `implementation guide "${version}" is not recognised; read as 5010 because ISA12 is 00501`, where);
       base.masked = true;

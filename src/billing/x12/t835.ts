@@ -9,7 +9,7 @@
 import { addRef, addToParty, checkElements, looksMasked, newParty } from './common.ts';
 import { amount, comp, el, opt, x12Error } from './segment.ts';
 import type { RawSegment } from './tokenizer.ts';
-import type { Adjustment, ClaimPayment, Party, Payment, ProviderAdjustment, Remittance835, ServicePayment, Trace, TransactionBase } from './types.ts';
+import type { Adjustment, ClaimPayment, HeaderNumber, Party, Payment, ProviderAdjustment, Remittance835, ServicePayment, Trace, TransactionBase } from './types.ts';
 import type { TxBuilder, WarnFn } from './builder.ts';
 
 type Loop = 'header' | '1000A' | '1000B' | '2000' | '2100' | '2110' | 'summary';
@@ -48,6 +48,7 @@ export class Builder835 implements TxBuilder {
   private claimSeg: RawSegment | undefined;
   private service: ServicePayment | undefined;
   private readonly plb: ProviderAdjustment[] = [];
+  private readonly headers: HeaderNumber[] = [];
   private first = true;
   private masked = 0;
 
@@ -73,6 +74,8 @@ export class Builder835 implements TxBuilder {
       case 'LX':
         this.needPayee(seg);
         this.closeClaim();
+        if (this.loop === 'summary') throw this.outOfPlace(seg);
+        this.headers.push({ segment: seg.index, number: el(seg, 1) });
         this.loop = '2000';
         return;
       case 'CLP':
@@ -148,6 +151,13 @@ export class Builder835 implements TxBuilder {
       case '1000A':
         if (this.payer) addToParty(this.payer, seg);
         return;
+      case '2000': {
+        const h = this.headers[this.headers.length - 1];
+        if (seg.id === 'TS3' && h) {
+          h.providerSummary = { provider: el(seg, 1), facilityCode: opt(seg, 2), fiscalPeriod: opt(seg, 3), claimCount: amount(seg, 4, this.file), totalCharge: amount(seg, 5, this.file) };
+        }
+        return;
+      }
       case '1000B':
         if (this.payee) addToParty(this.payee, seg);
         return;
@@ -159,6 +169,7 @@ export class Builder835 implements TxBuilder {
         else if (seg.id === 'REF') addRef(c.refs, seg);
         else if (seg.id === 'DTM') c.dates.push({ qualifier: el(seg, 1), value: el(seg, 2) });
         else if (seg.id === 'AMT') c.amounts[el(seg, 1)] = amount(seg, 2, this.file) ?? 0;
+        else if (seg.id === 'MIA' || seg.id === 'MOA') c.adjudication[seg.id] = seg.elements.slice(1).map((v) => v.trim());
         return;
       }
       case '2110': {
@@ -168,6 +179,7 @@ export class Builder835 implements TxBuilder {
         else if (seg.id === 'REF') addRef(s.refs, seg);
         else if (seg.id === 'DTM') s.dates.push({ qualifier: el(seg, 1), value: el(seg, 2) });
         else if (seg.id === 'AMT') s.amounts[el(seg, 1)] = amount(seg, 2, this.file) ?? 0;
+        else if (seg.id === 'LQ') s.remarks.push(`${el(seg, 1)}:${el(seg, 2)}`);
         return;
       }
       default:
@@ -215,6 +227,8 @@ export class Builder835 implements TxBuilder {
       refs: {},
       dates: [],
       amounts: {},
+      adjudication: {},
+      headerNumber: this.headers[this.headers.length - 1]?.number,
       services: [],
     };
     if (c.charge === undefined || c.paid === undefined) {
@@ -251,6 +265,7 @@ export class Builder835 implements TxBuilder {
       adjustments: [],
       refs: {},
       amounts: {},
+      remarks: [],
     };
     this.claim.services.push(s);
     this.service = s;
@@ -305,6 +320,7 @@ export class Builder835 implements TxBuilder {
       dates: this.dates,
       payer: this.payer as Party,
       payee: this.payee as Party,
+      headerNumbers: this.headers,
       claims: this.claims,
       providerAdjustments: this.plb,
     };

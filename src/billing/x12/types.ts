@@ -131,6 +131,16 @@ export interface ServicePayment {
   adjustments: Adjustment[];
   refs: Record<string, string[]>;
   amounts: Record<string, number>;
+  /** LQ remark codes (qualifier:code, e.g. "HE:N130"). */
+  remarks: string[];
+}
+
+/** 2000 header number loop: LX01 and, for institutional providers, TS3 summary fields. */
+export interface HeaderNumber {
+  segment: number;
+  number: string;
+  /** TS3-01 provider id, -02 facility code, -03 fiscal period end, -04 claim count, -05 total charge. */
+  providerSummary?: { provider: string; facilityCode?: string; fiscalPeriod?: string; claimCount?: number; totalCharge?: number };
 }
 
 export interface ClaimPayment {
@@ -153,6 +163,10 @@ export interface ClaimPayment {
   refs: Record<string, string[]>;
   dates: { qualifier: string; value: string }[];
   amounts: Record<string, number>;
+  /** MIA (inpatient) or MOA (outpatient) adjudication elements as written, keyed by segment id. */
+  adjudication: Record<string, string[]>;
+  /** LX01 of the header number loop the claim sits in, when there is one. */
+  headerNumber?: string;
   services: ServicePayment[];
 }
 
@@ -175,6 +189,7 @@ export interface Remittance835 extends TransactionBase {
   dates: { qualifier: string; value: string }[];
   payer: Party;
   payee: Party;
+  headerNumbers: HeaderNumber[];
   claims: ClaimPayment[];
   providerAdjustments: ProviderAdjustment[];
 }

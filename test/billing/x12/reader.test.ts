@@ -130,3 +130,19 @@ test('ISA02/ISA04 secrets are never kept in the result', () => {
   assert.deepEqual(r.errors, []);
   assert.equal(JSON.stringify(r).includes('HUNTER2'), false);
 });
+
+test('835 header number loops, TS3 summaries and MIA/MOA are typed (LinuxForHealth Medicare Part A sample)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { sharedData } = await import('../../helpers/data.ts');
+  const r = parseX12(readFileSync(sharedData('x12_835_837', 'lfh/835_005010X221A1/medicare-part-a.835')));
+  assert.deepEqual(r.errors, []);
+  const t = r.transactions[0];
+  assert.ok(is835(t));
+  assert.deepEqual(t.headerNumbers.map((h) => h.providerSummary?.provider), ['6543210903', '6543210909']);
+  assert.equal(t.headerNumbers[0].providerSummary?.totalCharge, 211366.97);
+  assert.equal(t.claims[0].headerNumber, t.headerNumbers[0].number);
+  assert.equal(t.claims[0].adjudication.MIA?.[3], '138018.40');
+  assert.equal(t.claims[1].adjudication.MOA?.[2], 'MA02');
+  assert.equal(t.payment.amount, 150000);
+  assert.equal(t.providerAdjustments[0].items[0].amount, -1.27);
+});
