@@ -1,5 +1,5 @@
-// Public face of demo/: the "Lone Star Billing Partners" telemetry generator. Imports core/ only
-// (through nothing at all today: it is pure string generation).
+// Public face of demo/: the "Lone Star Billing Partners" telemetry generator and its ground-truth
+// scorer. Pure (no files, clock or store); imports core/ types only.
 export { generateDemo, validateOptions, networksCsv, NETWORKS_FILE, APPROVALS_FILE, TRUSTED_NETWORKS, DEFAULT_SEED, DEFAULT_END, DEFAULT_DAYS, MIN_DAYS, MAX_DAYS } from './generate.ts';
 export type { DemoOptions, DemoOutput, GroundTruth } from './generate.ts';
 export type { AttackTruth, AttackStep, AttackId, BenignTruth } from './attacks.ts';
