@@ -13,7 +13,7 @@ import { EventView, scalarText } from './event-view.ts';
 export type YamlPath = (string | number)[];
 
 /** A problem found while compiling, located by its path in the YAML document. */
-export interface CompileProblem { code: ErrorCode; message: string; path: YamlPath; column?: number }
+export interface CompileProblem { code: ErrorCode; message: string; path: YamlPath; column?: number; onKey?: boolean }
 
 /**
  * A necessary literal condition for the router: the field's folded value equals `value` ('eq'), or
@@ -388,7 +388,7 @@ function compileMap(name: string, map: Record<string, unknown>, ctx: ModifierCon
     try {
       items.push(compileItem(field, mods, values, ctx));
     } catch (e) {
-      if (e instanceof ModifierError) problems.push({ code: e.code, message: `"${key}": ${e.message}`, path: p });
+      if (e instanceof ModifierError) problems.push({ code: e.code, message: `"${key}": ${e.message}`, path: p, onKey: true });
       else throw e;
     }
   }

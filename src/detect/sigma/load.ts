@@ -86,9 +86,9 @@ interface FileCtx {
   locator?: YamlLocator;
 }
 
-function err(fc: FileCtx, doc: number, code: ErrorCode, message: string, path: YamlPath = [], column?: number): ClaimGuardError {
+function err(fc: FileCtx, doc: number, code: ErrorCode, message: string, path: YamlPath = [], column?: number, onKey = false): ClaimGuardError {
   fc.locator ??= new YamlLocator(fc.src.text);
-  const pos = fc.locator.locate(doc, path, column) ?? { line: fc.lines[doc] ?? 1, column: 1 };
+  const pos = fc.locator.locate(doc, path, column, onKey) ?? { line: fc.lines[doc] ?? 1, column: 1 };
   return new ClaimGuardError(code, message, { file: fc.src.file, line: pos.line, column: pos.column, ...(path.length ? { path: path.join('.') } : {}) });
 }
 
@@ -258,7 +258,7 @@ function filterApplies(f: SigmaFilter, meta: SigmaRuleMeta): boolean {
 }
 
 function locateProblem(fc: FileCtx, docIndex: number, p: CompileProblem): ClaimGuardError {
-  return err(fc, docIndex, p.code, p.message, p.path, p.column);
+  return err(fc, docIndex, p.code, p.message, p.path, p.column, p.onKey);
 }
 
 /** Load and compile rule files. Never throws for bad rules: problems land in `errors`. */
@@ -329,5 +329,8 @@ export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): 
     }
     rules.push({ meta: pr.meta, ref: toRuleRef(pr.meta), test, explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}), ...(det.witness ? { witness: det.witness } : {}) });
   }
+  const order = new Map(sources.map((s, i) => [s.file, i]));
+  errors.sort((a, b) => (order.get(a.location?.file ?? '') ?? 0) - (order.get(b.location?.file ?? '') ?? 0)
+    || (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
   return { rules, correlations, filters: filters.map((x) => x.f), pendingCorrelations, errors, documents: documentsSeen, files: sources.length };
 }

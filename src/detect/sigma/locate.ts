@@ -29,7 +29,7 @@ export class YamlLocator {
   }
 
   /** Position of the node at `path` in document `doc` (0-based); `column` adds a column inside a scalar. */
-  locate(doc: number, path: (string | number)[], innerColumn?: number): Position | undefined {
+  locate(doc: number, path: (string | number)[], innerColumn?: number, onKey = false): Position | undefined {
     const d = this.parsed()[doc];
     if (!d) return undefined;
     let node: unknown = d.contents;
@@ -50,6 +50,7 @@ export class YamlLocator {
         keyOffset = undefined;
       } else break;
     }
+    if (onKey && keyOffset !== undefined && path.length > 0) return this.pos(keyOffset);
     if (at === undefined) return undefined;
     if (innerColumn !== undefined && isScalar(node)) {
       const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
