@@ -56,7 +56,10 @@ interface Group {
   head: number;
   resetBefore: number;
   lastSeen: number;
-  events: Event[];
+  /** Ring of the newest maxEventsPerFire events: evBuf[(evStart + i) % cap] for i < evLen. */
+  evBuf: Event[];
+  evStart: number;
+  evLen: number;
   // aggregates over entries[head..]
   distinct: Map<string, number> | null;
   sum: number;
@@ -514,7 +517,7 @@ export class CorrelationEngine {
     if (!g) {
       if (c.groups.size >= this.maxGroups) this.makeRoom(c);
       g = {
-        key, values: gf.map((f) => fieldString(fields, f)!), entries: [], head: 0, resetBefore: -Infinity, lastSeen: t, events: [],
+        key, values: gf.map((f) => fieldString(fields, f)!), entries: [], head: 0, resetBefore: -Infinity, lastSeen: t, evBuf: [], evStart: 0, evLen: 0,
         distinct: c.type === 'value_count' ? new Map() : null, sum: 0, nonInteger: false,
         ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0,
       };
@@ -537,9 +540,9 @@ export class CorrelationEngine {
     if (this.maxEvents > 0) {
       // The newest maxEvents events of the group (a firing keeps those inside its window); idle
       // groups lose theirs with the group when it expires.
-      const evs = g.events;
-      evs.push(ev);
-      if (evs.length > this.maxEvents) evs.shift();
+      const cap = this.maxEvents;
+      if (g.evLen < cap) g.evBuf[(g.evStart + g.evLen++) % cap] = ev;
+      else { g.evBuf[g.evStart] = ev; g.evStart = (g.evStart + 1) % cap; }
     }
 
     let fired: CorrelationFired | undefined;
@@ -702,7 +705,7 @@ export class CorrelationEngine {
     const entries = g.entries;
     const end = entries[hi].t;
     const start = entries[lo].t;
-    const inWindow = g.events.filter((ev) => ev.time >= end - c.span && ev.time <= end);
+    const inWindow = ringEvents(g, this.maxEvents).filter((ev) => ev.time >= end - c.span && ev.time <= end);
     inWindow.sort((a, b) => a.time - b.time);
     const group: Record<string, string> = {};
     c.rule.groupBy.forEach((f, i) => { group[f] = g.values[i]; });
@@ -712,7 +715,9 @@ export class CorrelationEngine {
       g.resetBefore = entries[entries.length - 1].t;
       g.entries = [];
       g.head = 0;
-      g.events = [];
+      g.evBuf = [];
+      g.evStart = 0;
+      g.evLen = 0;
       g.sum = 0;
       g.nonInteger = false;
       if (g.distinct) g.distinct.clear();
@@ -830,7 +835,7 @@ export class CorrelationEngine {
           values: [...g.values],
           entries: g.entries.map((e): SnapshotEntry => [e.t, e.s, e.r, e.v, e.id]),
           resetBefore: Number.isFinite(g.resetBefore) ? g.resetBefore : null,
-          events: [...g.events],
+          events: ringEvents(g, this.maxEvents),
         });
       }
       rules[c.id] = {
@@ -904,10 +909,11 @@ export class CorrelationEngine {
           key: sg.key, values: [...sg.values], entries, head: 0,
           resetBefore: sg.resetBefore ?? -Infinity,
           lastSeen: entries.length ? entries[entries.length - 1].t : (sg.resetBefore ?? -Infinity),
-          events: this.maxEvents === 0 ? [] : Array.from(sg.events as Event[]).slice(-this.maxEvents),
+          evBuf: this.maxEvents === 0 ? [] : Array.from(sg.events as Event[]).slice(-this.maxEvents), evStart: 0, evLen: 0,
           distinct: c.type === 'value_count' ? new Map() : null, sum: 0, nonInteger: false,
           ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0,
         };
+        g.evLen = g.evBuf.length;
         // rebuild the live window aggregates
         if (entries.length) {
           const lastT = entries[entries.length - 1].t;
@@ -930,6 +936,13 @@ export class CorrelationEngine {
     if (maxSeq > this.seq) this.seq = maxSeq;
     return report;
   }
+}
+
+/** The ring's events in arrival order. */
+function ringEvents(g: Group, cap: number): Event[] {
+  const out: Event[] = [];
+  for (let i = 0; i < g.evLen; i++) out.push(g.evBuf[(g.evStart + i) % cap]);
+  return out;
 }
 
 function sameList(a: unknown, b: string[]): boolean {
