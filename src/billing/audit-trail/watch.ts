@@ -6,8 +6,9 @@
 //   for (const e of events) alerts.push(...watch.process(e));
 //   save(watch.state());
 //
-// Every alert's `why` says what was observed and what it was compared with. docs/billing-audit.md
-// (in docs/rules.md) describes each rule id.
+// Every alert's `why` says what was observed and what it was compared with. docs/rules.md
+// ("Billing application audit trail") describes each rule id. State is bounded: at most
+// MAX_TRACKED_USERS accounts are remembered (least recently active dropped first).
 import { ClaimGuardError, type Alert, type Event, type Severity } from '../../core/index.ts';
 import {
   analyticAlert, CidrTable, DEFAULT_SCHEDULE, fieldNumber, fieldString, GeoBaseline, HoursBaseline, hoursOutside, isPrivateIp, Suppressor, VolumeBaseline, checkTimeZone,
@@ -138,6 +139,9 @@ export function resolveAuditTrailConfig(input: ConfigInput = {}): AuditTrailConf
   return c;
 }
 
+/** Accounts remembered in the per-user maps; hostile input with random user names cannot grow state past this. */
+export const MAX_TRACKED_USERS = 20_000;
+
 const RECORD_FIELDS = [['patient_id', 'patient'], ['account_id', 'account'], ['claim_id', 'claim']] as const;
 
 function fmtMoney(n: number): string {
@@ -165,6 +169,17 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
   }
   const accessWindow = c.massAccess.windowMinutes * 60_000;
   const recentSize = new Map<string, number>();
+  let newUsers = 0;
+
+  function forgetStaleUsers(): void {
+    const users = Object.keys(st.lastSeen);
+    if (users.length <= MAX_TRACKED_USERS) return;
+    users.sort((a, b) => st.lastSeen[a] - st.lastSeen[b]);
+    for (const u of users.slice(0, users.length - Math.floor(MAX_TRACKED_USERS * 0.9))) {
+      delete st.lastSeen[u]; delete st.adjustments[u]; delete st.recent[u]; delete st.lastIp[u];
+      recentSize.delete(u);
+    }
+  }
 
   function process(event: Event): Alert[] {
     const rawUser = fieldString(event, 'user');
@@ -200,6 +215,10 @@ export function createAuditTrailWatch(input: ConfigInput | AuditTrailConfig = {}
     if (last !== undefined && t - last >= c.dormantDays * 86_400_000) {
       const days = Math.floor((t - last) / 86_400_000);
       alert(AUDIT_RULES.dormantAccount, [`${who} had no activity for ${days} days (last ${new Date(last).toISOString().slice(0, 10)}; dormant after ${c.dormantDays}) and now performed "${action}".`]);
+    }
+    if (last === undefined) {
+      newUsers++;
+      if (newUsers % 1000 === 0) forgetStaleUsers();
     }
     if (last === undefined || t > last) st.lastSeen[user] = t;
 

@@ -74,15 +74,18 @@ export function fieldNumber(e: Event, ...names: string[]): number | undefined {
 /** Suppression book: true when `key` alerted less than `ms` ago (and records it otherwise). */
 export class Suppressor {
   private readonly last: Record<string, number>;
+  private added = 0;
   constructor(state?: Record<string, number>) { this.last = state ?? {}; }
   state(): Record<string, number> { return this.last; }
   /** Returns true when the alert should be suppressed. */
   check(key: string, time: number, ms: number): boolean {
     const prev = this.last[key];
     if (prev !== undefined && time - prev >= 0 && time - prev < ms) return true;
+    if (prev === undefined && ++this.added % 10_000 === 0) {
+      // Every 10,000 new keys, forget those older than a week (the longest suppression we use).
+      for (const k of Object.keys(this.last)) if (time - this.last[k] > 7 * 86_400_000) delete this.last[k];
+    }
     this.last[key] = time;
-    const keys = Object.keys(this.last);
-    if (keys.length > 100_000) for (const k of keys) if (time - this.last[k] > 7 * 86_400_000) delete this.last[k];
     return false;
   }
 }

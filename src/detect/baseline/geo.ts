@@ -251,11 +251,17 @@ export class GeoBaseline {
     return obs;
   }
 
+  /** Entities held (kept beside the state so adding one is O(1)). */
+  private held = -1;
+
   private evictIfFull(): void {
+    if (this.held < 0) this.held = Object.keys(this.s.entities).length;
+    this.held++;
+    if (this.held <= this.config.maxEntities) return;
     const ids = Object.keys(this.s.entities);
-    if (ids.length < this.config.maxEntities) return;
     ids.sort((a, b) => (this.s.entities[a].last?.time ?? 0) - (this.s.entities[b].last?.time ?? 0));
     for (const id of ids.slice(0, Math.ceil(ids.length * 0.1))) delete this.s.entities[id];
+    this.held = Object.keys(this.s.entities).length + 1;
   }
 }
 

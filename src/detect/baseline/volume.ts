@@ -187,10 +187,16 @@ export class VolumeBaseline {
     for (const k of keys) if (Number(k) < today - this.config.historyDays) delete peaks[k];
   }
 
+  /** Entities held (kept beside the state so adding one is O(1)). */
+  private held = -1;
+
   private evictIfFull(): void {
+    if (this.held < 0) this.held = Object.keys(this.s.entities).length;
+    this.held++;
+    if (this.held <= this.config.maxEntities) return;
     const ids = Object.keys(this.s.entities);
-    if (ids.length < this.config.maxEntities) return;
     ids.sort((a, b) => this.s.entities[a].lastSeen - this.s.entities[b].lastSeen);
     for (const id of ids.slice(0, Math.ceil(ids.length * 0.1))) delete this.s.entities[id];
+    this.held = Object.keys(this.s.entities).length + 1;
   }
 }

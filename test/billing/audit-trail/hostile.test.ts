@@ -51,3 +51,15 @@ test('the watch survives arbitrary field values and times', () => {
     },
   ), { numRuns: 200 });
 });
+
+test('state stays bounded when every event names a new account', () => {
+  const watch = createAuditTrailWatch({ timeZone: 'UTC' });
+  const t0 = Date.UTC(2026, 2, 2, 15);
+  for (let i = 0; i < 25_000; i++) {
+    watch.process({ id: `e${i}`, time: t0 + i * 1000, ingested: 0, tenant: 't', source: 's', logsource: { product: 'billing', service: 'audit' },
+      fields: { user: `u${i}`, action: 'VIEW_PATIENT', patient_id: `P-${i}`, src_ip: '10.0.0.1' } });
+  }
+  const st = watch.state();
+  assert.ok(Object.keys(st.lastSeen).length <= 20_000, `${Object.keys(st.lastSeen).length} users remembered`);
+  assert.ok(Object.keys(st.recent).length <= 20_000);
+});
