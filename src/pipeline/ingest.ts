@@ -72,7 +72,9 @@ export class IngestPipeline {
     const out = new Array<Event>(parsed.length);
     for (let i = 0; i < parsed.length; i++) {
       const p = parsed[i];
-      const e: Event = { id: newId(now), time: p.time, ingested: now, tenant: this.tenant, source: p.source ?? source, logsource: p.logsource, fields: p.fields };
+      // A parser bug must not poison a batch (time is NOT NULL): an unusable time becomes the ingest time.
+      const time = Number.isFinite(p.time) ? Math.trunc(p.time) : now;
+      const e: Event = { id: newId(now), time, ingested: now, tenant: this.tenant, source: p.source ?? source, logsource: p.logsource, fields: p.fields };
       if (p.raw !== undefined) e.raw = p.raw;
       out[i] = e;
     }
