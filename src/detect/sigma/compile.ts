@@ -6,7 +6,7 @@
 import type { ErrorCode, FieldValue, MatchReason } from '../../core/index.ts';
 import { type CondNode, ConditionError, expandPattern, parseCondition } from './condition.ts';
 import { applyModifiers, ModifierError, type ModifierContext, type TimePart, type Val, type ValueGroup } from './modifiers.ts';
-import { compileSigmaString, STAR, type SigmaString, endsWithStar, startsWithStar } from './strings.ts';
+import { compileSigmaString, compileStringSet, STAR, type SigmaString, endsWithStar, startsWithStar } from './strings.ts';
 import { cidrContains } from './cidr.ts';
 import { EventView, scalarText } from './event-view.ts';
 
@@ -17,10 +17,14 @@ export interface CompileProblem { code: ErrorCode; message: string; path: YamlPa
 
 /**
  * A necessary literal condition for the router: the field's folded value equals `value` ('eq'), or
- * the part after its last backslash ('base\\') or slash ('base/') equals `value`. A list of
+ * the part after its last backslash ('base\\') or slash ('base/') equals `value`, or the folded
+ * value contains `value` ('sub', at least WITNESS_GRAM characters). A list of
  * witnesses means at least one holds whenever the rule matches.
  */
-export interface Witness { field: string; kind: 'eq' | 'base\\' | 'base/'; value: string }
+export interface Witness { field: string; kind: 'eq' | 'base\\' | 'base/' | 'sub'; value: string }
+
+/** Shortest literal a 'sub' witness may carry (the router indexes substrings of this length). */
+export const WITNESS_GRAM = 4;
 
 type AltTest = (s: string | undefined, f: string | undefined, raw: FieldValue | undefined, view: EventView) => boolean;
 
@@ -252,8 +256,11 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
 
   let positive: (view: EventView) => boolean;
   if (field === null) {
+    const kwStr = !all && !cased && groups.every((g) => g.alts.every((a) => keywordVal(a).k === 'str'));
+    const anyKw = kwStr ? compileStringSet(groups.flatMap((g) => g.alts.map((a) => (keywordVal(a) as { s: SigmaString }).s)), true) : undefined;
     positive = (view) => {
       const kv = view.keywordValues();
+      if (anyKw) { for (let i = 0; i < kv.f.length; i++) if (anyKw(kv.f[i])) return true; return false; }
       if (all) return groupTests.every((g) => kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view))));
       for (let i = 0; i < kv.s.length; i++) for (const t of flat) if (t(kv.s[i], kv.f[i], kv.s[i], view)) return true;
       return false;
@@ -262,15 +269,14 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
     const want = (groups[0].alts[0] as { b: boolean }).b;
     positive = (view) => (view.get(field) !== undefined) === want;
   } else if (onlyFoldedStr && !all) {
-    const strTests = groups.flatMap((g) => g.alts.map((a) => compileSigmaString((a as { s: SigmaString }).s, true).test));
+    const anyOf = compileStringSet(groups.flatMap((g) => g.alts.map((a) => (a as { s: SigmaString }).s)), true);
     positive = (view) => {
       const f = view.folded(field);
       if (f === undefined) {
         const raw = view.get(field);
         return Array.isArray(raw) ? arrayOk(raw, view) : false;
       }
-      for (let i = 0; i < strTests.length; i++) if (strTests[i](f)) return true;
-      return false;
+      return anyOf(f);
     };
   } else {
     positive = (view) => {
@@ -339,12 +345,22 @@ function altWitness(field: string, a: Val): Witness | undefined {
       if (at >= 0 && at < lit.length - 1) return { field, kind: sep === '/' ? 'base/' : 'base\\', value: lit.slice(at + 1) };
     }
   }
+  // Otherwise: the longest literal run must occur in the folded value (QMARK splits runs too).
+  let best = '';
+  for (const x of p) if (typeof x === 'string' && x.length > best.length) best = x;
+  if (best.length >= WITNESS_GRAM) return { field, kind: 'sub', value: best.toLowerCase() };
   return undefined;
+}
+
+function cost(ws: Witness[]): number {
+  let c = 0;
+  for (const w of ws) c += w.kind === 'sub' ? 4 : 1;
+  return c;
 }
 
 function andW(ws: (Witness[] | undefined)[]): Witness[] | undefined {
   let best: Witness[] | undefined;
-  for (const w of ws) if (w && (!best || w.length < best.length)) best = w;
+  for (const w of ws) if (w && (!best || cost(w) < cost(best))) best = w;
   return best;
 }
 function orW(ws: (Witness[] | undefined)[]): Witness[] | undefined {

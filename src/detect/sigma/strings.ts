@@ -167,3 +167,75 @@ export function compileSigmaString(v: SigmaString, fold: boolean): CompiledStrin
   };
   return { test, kind: 'segments', witness };
 }
+
+/**
+ * An OR over many Sigma strings (one detection item's value list), compiled for speed: exact values
+ * become one Set lookup, `*\name` suffixes one lookup of the value's last path component, and
+ * `*literal*` values a table keyed by their first 4 characters (or first character, for shorter
+ * ones) scanned once over the value (a small multi-pattern search); everything else is tested one
+ * by one. Same answers as testing each value.
+ */
+/** A number for the 4 characters at i (collisions are harmless: callers verify with startsWith). */
+export function gramKey(s: string, i: number): number {
+  return ((((s.charCodeAt(i) * 65599 + s.charCodeAt(i + 1)) | 0) * 65599 + s.charCodeAt(i + 2)) | 0) * 65599 + s.charCodeAt(i + 3) | 0;
+}
+
+export function compileStringSet(values: SigmaString[], fold: boolean): StringTest {
+  const tests = values.map((v) => compileSigmaString(v, fold));
+  if (values.length < 6) {
+    const fns = tests.map((t) => t.test);
+    return (s) => { for (let i = 0; i < fns.length; i++) if (fns[i](s)) return true; return false; };
+  }
+  const exact = new Set<string>();
+  const base = new Set<string>();
+  const grams = new Map<number, string[]>();
+  const short = new Map<number, string[]>();
+  const rest: StringTest[] = [];
+  values.forEach((v, i) => {
+    const parts = v.parts.map((p) => (typeof p === 'string' && fold ? p.toLowerCase() : p));
+    if (parts.length === 1 && typeof parts[0] === 'string') { exact.add(parts[0]); return; }
+    if (parts.length === 2 && parts[0] === STAR && typeof parts[1] === 'string') {
+      const lit = parts[1];
+      if (lit.length > 1 && lit.lastIndexOf('\\') === 0) { base.add(lit.slice(1)); return; }
+    }
+    if (parts.length === 3 && parts[0] === STAR && parts[2] === STAR && typeof parts[1] === 'string' && parts[1].length > 0) {
+      const lit = parts[1];
+      if (lit.length >= 4) {
+        const g = gramKey(lit, 0);
+        const l = grams.get(g);
+        if (l) l.push(lit); else grams.set(g, [lit]);
+      } else {
+        const c = lit.charCodeAt(0);
+        const l = short.get(c);
+        if (l) l.push(lit); else short.set(c, [lit]);
+      }
+      return;
+    }
+    rest.push(tests[i].test);
+  });
+  const hasExact = exact.size > 0;
+  const hasBase = base.size > 0;
+  const hasGrams = grams.size > 0;
+  const hasShort = short.size > 0;
+  return (s) => {
+    if (hasExact && exact.has(s)) return true;
+    if (hasBase) {
+      const at = s.lastIndexOf('\\');
+      if (at >= 0 && base.has(s.slice(at + 1))) return true;
+    }
+    if (hasGrams) {
+      for (let i = 0; i + 4 <= s.length; i++) {
+        const l = grams.get(gramKey(s, i));
+        if (l) for (const lit of l) if (s.startsWith(lit, i)) return true;
+      }
+    }
+    if (hasShort) {
+      for (let i = 0; i < s.length; i++) {
+        const l = short.get(s.charCodeAt(i));
+        if (l) for (const lit of l) if (s.startsWith(lit, i)) return true;
+      }
+    }
+    for (let i = 0; i < rest.length; i++) if (rest[i](s)) return true;
+    return false;
+  };
+}
