@@ -74,6 +74,7 @@ export const command: Command = {
       const dir = resolve(io.cwd, values.generate);
       const g = stageGenerate(dir, options, io);
       io.stdout.write(`wrote ${g.files} files (${mb(g.bytes)}) for ${g.truth.company}, ${g.truth.days} days to ${dir}\n`
+        + g.truth.attacks.map((a) => `  (${a.id}) ${a.start.replace('T', ' ').slice(0, 16)} UTC  ${a.title}\n`).join('')
         + `ground truth: ${join(dir, 'attacks.json')}\n`);
       return 0;
     }
@@ -129,7 +130,7 @@ async function auditTrailModule(): Promise<typeof AuditTrailModule> {
 }
 
 /** Files and directories the generator owns inside its output directory. */
-const OWNED = ['attacks.json', 'company.json', 'windows', 'linux', 'm365', 'network', 'pm', 'x12', 'reference'];
+const OWNED = ['README.md', 'attacks.json', 'company.json', 'windows', 'linux', 'm365', 'network', 'pm', 'x12', 'reference'];
 
 /** Writes the demo into `dir`, replacing an earlier demo there; refuses a directory holding anything else. */
 export function stageGenerate(dir: string, options: { seed: number; days: number; end: string }, io: CliIO): { truth: GroundTruth; files: number; bytes: number } {
