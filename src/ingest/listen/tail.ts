@@ -91,6 +91,7 @@ export class FileTail implements Listener {
   private running: Promise<void> = Promise.resolve();
   private closed = false;
   private started = false;
+  private readBuf: Buffer | undefined;
 
   constructor(opts: FileTailOptions) {
     this.o = opts;
@@ -233,7 +234,9 @@ export class FileTail implements Listener {
   /** Reads from the offset to the end, committing each chunk's complete lines with the new offset. */
   private async readAvailable(f: OpenFile, final: boolean): Promise<void> {
     const chunkSize = Math.max(this.maxLine + 1, 1024 * 1024);
-    const buf = Buffer.alloc(chunkSize);
+    // One read buffer per tail, reused (lines are copied out as strings).
+    this.readBuf ??= Buffer.allocUnsafe(chunkSize);
+    const buf = this.readBuf;
     for (;;) {
       if (this.closed && !final) return;
       const { bytesRead } = await f.fh.read(buf, 0, chunkSize, f.offset);
