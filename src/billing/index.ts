@@ -10,3 +10,4 @@ export {
 } from './claims/watch.ts';
 export { newBillingState, watchTransactions, type BillingState } from './watch.ts';
 export { maskAccount, x12Time, BILLING_DOC, type BillingRule } from './alerts.ts';
+export * from './audit-trail/index.ts';
