@@ -12,3 +12,4 @@ export { SFTP_LOG_FILE } from './emit/syslog.ts';
 export { CEF_FILE } from './emit/cef.ts';
 export { UAL_FILE, SIGNIN_FILE } from './emit/m365.ts';
 export { scoreAlerts, matchesAttack, ATTRIBUTION_SLACK_AFTER_MS, ATTRIBUTION_SLACK_BEFORE_MS, type Score, type AttackScore } from './score.ts';
+export { EXPECTED_RULES, LOG_FILES, X12_DIRS, DEMO_TENANT, OFFICE_SCHEDULE } from './expected.ts';

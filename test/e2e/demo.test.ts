@@ -13,11 +13,10 @@ import type { CliIO } from '../../src/cli/io.ts';
 import {
   stageAuditTrail, stageGenerate, stageIngest, stageLogins, stageOpenStore, stageSigma, stageStoreAlerts, stageX12, type StageResult,
 } from '../../src/cli/commands/demo.ts';
-import { APPROVALS_FILE, scoreAlerts, type GroundTruth, type Score } from '../../src/demo/index.ts';
-import { DEMO_TENANT, EXPECTED_RULES, LOG_FILES } from '../../src/demo/expected.ts';
+import { APPROVALS_FILE, DEMO_TENANT, EXPECTED_RULES, LOG_FILES, scoreAlerts, type GroundTruth, type Score } from '../../src/demo/index.ts';
 import { parseX12 } from '../../src/billing/index.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
-import type { IngestSummary } from '../../src/pipeline/ingest-files.ts';
+import type { IngestSummary } from '../../src/pipeline/index.ts';
 import { REPO_ROOT } from '../helpers/data.ts';
 
 // 14 days: the attacks fall in the last 7; the first 7 give the login-geography and audit-trail

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { ClaimGuardError, type Alert, type Event, type Store } from '../../core/index.ts';
 import {
   generateDemo, scoreAlerts, validateOptions, DEFAULT_DAYS, DEFAULT_END, DEFAULT_SEED, MIN_DAYS, MAX_DAYS,
-  APPROVALS_FILE, NETWORKS_FILE, ROSTER_FILE, TRUSTED_NETWORKS, type GroundTruth, type Score,
+  APPROVALS_FILE, NETWORKS_FILE, ROSTER_FILE, TRUSTED_NETWORKS, EXPECTED_RULES, LOG_FILES, DEMO_TENANT, OFFICE_SCHEDULE, X12_DIRS,
+  type GroundTruth, type Score,
 } from '../../demo/index.ts';
-import { EXPECTED_RULES, LOG_FILES, DEMO_TENANT, OFFICE_SCHEDULE, X12_DIRS } from '../../demo/expected.ts';
 import { openStore, type SqliteStore } from '../../store/index.ts';
-import { ingestFiles, type IngestSummary } from '../../pipeline/ingest-files.ts';
+import { ingestFiles, type IngestSummary } from '../../pipeline/index.ts';
 import type * as DetectModule from '../../detect/index.ts';
 import type * as BillingModule from '../../billing/index.ts';
 import type * as BaselineModule from '../../detect/baseline/index.ts';
