@@ -67,10 +67,12 @@ export function parseXml(text: string): XChild[] {
       if (e < 0) throw new XmlError('unterminated processing instruction', i);
       i = e + 2;
     } else if (text.startsWith('<!', i)) {
-      // DOCTYPE and other declarations are skipped, never interpreted.
-      const e = text.indexOf('>', i + 2);
+      // DOCTYPE (with any internal subset) and other declarations are skipped, never interpreted.
+      const gt = text.indexOf('>', i + 2);
+      const open = text.indexOf('[', i + 2);
+      const e = open >= 0 && (gt < 0 || open < gt) ? text.indexOf(']>', open) : gt;
       if (e < 0) throw new XmlError('unterminated declaration', i);
-      i = e + 1;
+      i = e + (text[e] === ']' ? 2 : 1);
     } else if (text[i + 1] === '/') {
       NAME_RE.lastIndex = i + 2;
       const m = NAME_RE.exec(text);
