@@ -7,8 +7,7 @@
 // `generate`: a rule referenced by correlations raises its own alerts only when one of them says
 // `generate: true` (the engine's emitsStandalone).
 import { newId, type Alert, type Event, type MatchReason, type Severity } from '../core/index.ts';
-import { CorrelationEngine } from './correlate/engine.ts';
-import type { CorrelationEngineOptions, CorrelationFired, CorrelationRule, CorrelationStats } from './correlate/types.ts';
+import { CorrelationEngine, type CorrelationEngineOptions, type CorrelationFired, type CorrelationRule, type CorrelationStats } from './correlate/index.ts';
 import { loadDefaultMapping, type LogsourceMapping } from './mapping/index.ts';
 import { EventView } from './sigma/event-view.ts';
 import { RuleRouter } from './sigma/router.ts';
@@ -68,6 +67,21 @@ export function histogramPercentile(h: Map<number, number>, p: number): number {
   return keys[keys.length - 1];
 }
 
+/** Base rules as the correlation engine wants them: unique ids, each name claimed once (first rule wins). */
+export function baseRuleRefs(rules: readonly CompiledRule[]): { id: string; name?: string }[] {
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  const base: { id: string; name?: string }[] = [];
+  for (const r of rules) {
+    if (seen.has(r.meta.id)) continue;
+    seen.add(r.meta.id);
+    const name = r.meta.name !== undefined && !names.has(r.meta.name) ? r.meta.name : undefined;
+    if (name !== undefined) names.add(name);
+    base.push(name !== undefined ? { id: r.meta.id, name } : { id: r.meta.id });
+  }
+  return base;
+}
+
 export function createDetector(opts: { rules: readonly CompiledRule[]; correlations?: readonly CorrelationRule[]; config?: DetectorConfig }): Detector {
   const rules = [...opts.rules];
   const config = opts.config ?? {};
@@ -75,19 +89,7 @@ export function createDetector(opts: { rules: readonly CompiledRule[]; correlati
   const router = new RuleRouter(rules);
   const correlations = opts.correlations ?? [];
   let engine: CorrelationEngine | undefined;
-  if (correlations.length) {
-    const seen = new Set<string>();
-    const names = new Set<string>();
-    const base: { id: string; name?: string }[] = [];
-    for (const r of rules) {
-      if (seen.has(r.meta.id)) continue;
-      seen.add(r.meta.id);
-      const name = r.meta.name !== undefined && !names.has(r.meta.name) ? r.meta.name : undefined;
-      if (name !== undefined) names.add(name);
-      base.push(name !== undefined ? { id: r.meta.id, name } : { id: r.meta.id });
-    }
-    engine = new CorrelationEngine([...correlations], { ...config.correlation, baseRules: base });
-  }
+  if (correlations.length) engine = new CorrelationEngine([...correlations], { ...config.correlation, baseRules: baseRuleRefs(rules) });
   // Per rule: does a correlation reference it, and does it still raise its own alerts?
   const referenced = new Map<CompiledRule, boolean>();
   const emits = new Map<CompiledRule, boolean>();
