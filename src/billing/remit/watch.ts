@@ -237,7 +237,7 @@ export function observeRemittance(state: RemitState, tx: Remittance835, opts: Re
         const routeNote = prev && prev.routing !== routing ? ` at a different bank (routing ${routing}, was ${prev.routing})` : ` (routing ${routing})`;
         raise(
           REMIT_RULES.newAccount,
-          `EFT of ${p.amount.toFixed(2)} for payee ${tx.payee.name ?? ids.key} goes to account ${maskAccount(account)}${routeNote}; earlier payments went to ${prev ? '****' + prev.last4 : 'another account'}${addrNote}. No approved EFT enrollment change matches.`,
+          `${p.handling === 'P' ? 'EFT prenotification (BPR01=P: the payer is validating a new account before payments start)' : `EFT of ${p.amount.toFixed(2)}`} for payee ${tx.payee.name ?? ids.key} goes to account ${maskAccount(account)}${routeNote}; earlier payments went to ${prev ? '****' + prev.last4 : 'another account'}${addrNote}. No approved EFT enrollment change matches.`,
           { account_last4: last4(account), routing, previous_account_last4: prev?.last4 },
         );
       }

@@ -195,3 +195,10 @@ test('observeRemittance does not modify the state it is given', () => {
   observeRemittance(s0, tx835(remit()));
   assert.equal(JSON.stringify(s0), before);
 });
+
+test('a prenote (BPR01=P) to a new account is the early warning', () => {
+  const r = run([tx835(remit()), tx835(remit({ control: 2, claims: [] }, { handling: 'P', amount: 0, trace: 'PRE1', routing: '021000021', account: '5550001234' }))]);
+  const a = r.alerts.find((x) => x.rule.id === REMIT_RULES.newAccount.id);
+  assert.ok(a);
+  assert.match(a.why[0].note ?? '', /prenotification/);
+});
