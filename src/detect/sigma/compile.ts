@@ -213,7 +213,7 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
   }
   const neq = flags.neq;
   const cased = flags.cased;
-  const groupTests: { source: string; tests: AltTest[] }[] = groups.map((g: ValueGroup) => ({
+  const buildGroupTests = (): { source: string; tests: AltTest[] }[] => groups.map((g: ValueGroup) => ({
     source: g.source,
     tests: g.alts.map((a) => {
       const v = field === null ? keywordVal(a) : a;
@@ -228,29 +228,37 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
       }
     }),
   }));
+  // Plain case-insensitive string items (most of SigmaHQ) run through one compiled value set; their
+  // per-value tests are only needed to explain a match or for array fields, so they are built on
+  // first use. Everything else is built (and its regexes checked) now.
+  const lazyStr = !cased && !flags.timePart && groups.every((g) => g.alts.every((a) => a.k === 'str'));
+  let groupTestsCache = lazyStr ? undefined : buildGroupTests();
+  const gt = (): { source: string; tests: AltTest[] }[] => (groupTestsCache ??= buildGroupTests());
+  let flatCache: AltTest[] | undefined;
+  const flatTests = (): AltTest[] => (flatCache ??= gt().flatMap((g) => g.tests));
   const all = flags.all;
   const isExists = groups.length === 1 && groups[0].alts.length === 1 && groups[0].alts[0].k === 'exists';
   const hasNull = groups.some((g) => g.alts.some((a) => a.k === 'null'));
-  const flat: AltTest[] = groupTests.flatMap((g) => g.tests);
   const onlyFoldedStr = !cased && !flags.timePart && !hasNull && groups.every((g) => g.alts.every((a) => a.k === 'str'));
 
   // Does one scalar (s, f, raw) satisfy the item (before neq)?
   const scalarOk = (s: string | undefined, f: string | undefined, raw: FieldValue | undefined, view: EventView): boolean => {
     if (all) {
-      for (const g of groupTests) {
+      for (const g of gt()) {
         let ok = false;
         for (const t of g.tests) if (t(s, f, raw, view)) { ok = true; break; }
         if (!ok) return false;
       }
       return true;
     }
-    for (const t of flat) if (t(s, f, raw, view)) return true;
+    for (const t of flatTests()) if (t(s, f, raw, view)) return true;
     return false;
   };
   // Array values: any element satisfies (with `all`: every value group is satisfied by some element).
   const arrayOk = (arr: FieldValue[], view: EventView): boolean => {
     const elems = arr.map((x) => { const s = scalarText(x); return { s, f: s?.toLowerCase(), raw: x }; });
-    if (all) return groupTests.every((g) => elems.some((e) => g.tests.some((t) => t(e.s, e.f, e.raw, view))));
+    if (all) return gt().every((g) => elems.some((e) => g.tests.some((t) => t(e.s, e.f, e.raw, view))));
+    const flat = flatTests();
     return elems.some((e) => flat.some((t) => t(e.s, e.f, e.raw, view)));
   };
 
@@ -261,7 +269,8 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
     positive = (view) => {
       const kv = view.keywordValues();
       if (anyKw) { for (let i = 0; i < kv.f.length; i++) if (anyKw(kv.f[i])) return true; return false; }
-      if (all) return groupTests.every((g) => kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view))));
+      if (all) return gt().every((g) => kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view))));
+      const flat = flatTests();
       for (let i = 0; i < kv.s.length; i++) for (const t of flat) if (t(kv.s[i], kv.f[i], kv.s[i], view)) return true;
       return false;
     };
@@ -295,14 +304,14 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
     if (neq) return groups.map((g) => g.source).join(', ');
     if (field === null) {
       const kv = view.keywordValues();
-      for (const g of groupTests) if (kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view)))) return g.source;
+      for (const g of gt()) if (kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view)))) return g.source;
       return undefined;
     }
     const raw = view.get(field);
     const s = view.str(field);
     const f = view.folded(field);
     const matched: string[] = [];
-    for (const g of groupTests) {
+    for (const g of gt()) {
       const ok = Array.isArray(raw)
         ? raw.some((x) => { const xs = scalarText(x); return g.tests.some((t) => t(xs, xs?.toLowerCase(), x, view)); })
         : g.tests.some((t) => t(s, f, raw, view));

@@ -224,7 +224,6 @@ function toRuleRef(m: SigmaRuleMeta): RuleRef {
   return { id: m.id, title: m.title, level: m.level, author: m.author, source: m.source, ...(m.license ? { license: m.license } : {}), tags: m.tags };
 }
 
-interface PendingRule { fc: FileCtx; doc: Doc; meta: SigmaRuleMeta }
 
 function parseFilter(fc: FileCtx, doc: Doc, problems: ClaimGuardError[]): SigmaFilter | undefined {
   const b = doc.body;
@@ -265,14 +264,55 @@ function locateProblem(fc: FileCtx, docIndex: number, p: CompileProblem): ClaimG
 export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): RuleSet {
   const errors: ClaimGuardError[] = [];
   const ctx: ModifierContext = { placeholders: opts.placeholders ?? {} };
-  const pending: PendingRule[] = [];
   const filters: { f: SigmaFilter; fc: FileCtx }[] = [];
   const correlations: CorrelationRule[] = [];
   const pendingCorrelations: RuleSet['pendingCorrelations'] = [];
+  const rules: CompiledRule[] = [];
   let documentsSeen = 0;
+
+  // Filters apply to rules of every file, so files holding a top-level `filter:` are read first.
+  // Every other file is parsed and compiled one at a time, so its YAML tree dies young.
+  const early = new Map<RuleSource, { fc: FileCtx; docs: Doc[] }>();
   for (const src of sources) {
+    if (!/(^|[{,\s"'])filter["']?\s*:/m.test(src.text)) continue; // may pick too many files, never too few
     const fc: FileCtx = { src, lines: documentStartLines(src.text) };
-    for (const doc of documents(fc, errors)) {
+    const docs = documents(fc, errors);
+    early.set(src, { fc, docs });
+    for (const doc of docs) {
+      if ('filter' in doc.body && !('detection' in doc.body) && !('correlation' in doc.body)) {
+        const f = parseFilter(fc, doc, errors);
+        if (f) filters.push({ f, fc });
+      }
+    }
+  }
+
+  const compileRule = (fc: FileCtx, doc: Doc, meta: SigmaRuleMeta): void => {
+    const problems: CompileProblem[] = [];
+    const detection = doc.body.detection as Record<string, unknown>;
+    const det = compileDetection(detection, ctx, problems);
+    if (!det) {
+      for (const p of problems) errors.push(locateProblem(fc, doc.index, p));
+      return;
+    }
+    let test = det.test;
+    const applicable = filters.length ? filters.filter(({ f }) => filterApplies(f, meta)) : [];
+    if (applicable.length) {
+      const fProblems: CompileProblem[] = [];
+      const withFilters = compileDetection(detection, ctx, fProblems,
+        applicable.map(({ f }) => ({ sels: f.selections, condition: f.condition, path: ['filter'] })));
+      if (!withFilters) {
+        for (const { f, fc: ffc } of applicable) for (const p of fProblems) errors.push(locateProblem(ffc, f.docIndex, { ...p, code: p.code === 'SIGMA_CONDITION' ? 'SIGMA_FILTER' : p.code }));
+        return;
+      }
+      test = withFilters.test;
+    }
+    rules.push({ meta, ref: toRuleRef(meta), test, explain: det.explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}), ...(det.witness ? { witness: det.witness } : {}) });
+  };
+
+  for (const src of sources) {
+    const pre = early.get(src);
+    const fc: FileCtx = pre?.fc ?? { src, lines: documentStartLines(src.text) };
+    for (const doc of pre?.docs ?? documents(fc, errors)) {
       documentsSeen++;
       const b = doc.body;
       if ('correlation' in b) {
@@ -285,11 +325,7 @@ export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): 
         }
         continue;
       }
-      if ('filter' in b && !('detection' in b)) {
-        const f = parseFilter(fc, doc, errors);
-        if (f) filters.push({ f, fc });
-        continue;
-      }
+      if ('filter' in b && !('detection' in b)) continue; // read in the first pass
       if (!('detection' in b)) {
         errors.push(err(fc, doc.index, 'SIGMA_MISSING_FIELD', 'document is neither a rule (detection), a filter (filter) nor a correlation (correlation)'));
         continue;
@@ -297,7 +333,7 @@ export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): 
       const before = errors.length;
       const meta = ruleMeta(fc, doc, errors);
       if (!isRecord(b.detection)) { errors.push(err(fc, doc.index, 'SIGMA_INVALID_RULE', 'detection must be a map of search identifiers and a condition', ['detection'])); continue; }
-      if (meta && errors.length === before) pending.push({ fc, doc, meta });
+      if (meta && errors.length === before) compileRule(fc, doc, meta);
       else if (meta) {
         // Metadata problems already recorded; still compile to report detection problems too.
         const problems: CompileProblem[] = [];
@@ -305,29 +341,6 @@ export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): 
         for (const p of problems) errors.push(locateProblem(fc, doc.index, p));
       }
     }
-  }
-  const rules: CompiledRule[] = [];
-  for (const pr of pending) {
-    const problems: CompileProblem[] = [];
-    const applicable = filters.filter(({ f }) => filterApplies(f, pr.meta));
-    const det = compileDetection(pr.doc.body.detection as Record<string, unknown>, ctx, problems);
-    if (!det) {
-      for (const p of problems) errors.push(locateProblem(pr.fc, pr.doc.index, p));
-      continue;
-    }
-    let test = det.test;
-    const explain = det.explain;
-    if (applicable.length) {
-      const fProblems: CompileProblem[] = [];
-      const withFilters = compileDetection(pr.doc.body.detection as Record<string, unknown>, ctx, fProblems,
-        applicable.map(({ f }) => ({ sels: f.selections, condition: f.condition, path: ['filter'] })));
-      if (!withFilters) {
-        for (const { f, fc } of applicable) for (const p of fProblems) errors.push(locateProblem(fc, f.docIndex, { ...p, code: p.code === 'SIGMA_CONDITION' ? 'SIGMA_FILTER' : p.code }));
-        continue;
-      }
-      test = withFilters.test;
-    }
-    rules.push({ meta: pr.meta, ref: toRuleRef(pr.meta), test, explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}), ...(det.witness ? { witness: det.witness } : {}) });
   }
   const order = new Map(sources.map((s, i) => [s.file, i]));
   errors.sort((a, b) => (order.get(a.location?.file ?? '') ?? 0) - (order.get(b.location?.file ?? '') ?? 0)

@@ -181,9 +181,8 @@ export function gramKey(s: string, i: number): number {
 }
 
 export function compileStringSet(values: SigmaString[], fold: boolean): StringTest {
-  const tests = values.map((v) => compileSigmaString(v, fold));
   if (values.length < 6) {
-    const fns = tests.map((t) => t.test);
+    const fns = values.map((v) => compileSigmaString(v, fold).test);
     return (s) => { for (let i = 0; i < fns.length; i++) if (fns[i](s)) return true; return false; };
   }
   const exact = new Set<string>();
@@ -191,7 +190,7 @@ export function compileStringSet(values: SigmaString[], fold: boolean): StringTe
   const grams = new Map<number, string[]>();
   const short = new Map<number, string[]>();
   const rest: StringTest[] = [];
-  values.forEach((v, i) => {
+  values.forEach((v) => {
     const parts = v.parts.map((p) => (typeof p === 'string' && fold ? p.toLowerCase() : p));
     if (parts.length === 1 && typeof parts[0] === 'string') { exact.add(parts[0]); return; }
     if (parts.length === 2 && parts[0] === STAR && typeof parts[1] === 'string') {
@@ -211,7 +210,7 @@ export function compileStringSet(values: SigmaString[], fold: boolean): StringTe
       }
       return;
     }
-    rest.push(tests[i].test);
+    rest.push(compileSigmaString(v, fold).test);
   });
   const hasExact = exact.size > 0;
   const hasBase = base.size > 0;
