@@ -177,7 +177,8 @@ export function compileSigmaString(v: SigmaString, fold: boolean): CompiledStrin
  */
 /** A number for the 4 characters at i (collisions are harmless: callers verify with startsWith). */
 export function gramKey(s: string, i: number): number {
-  return ((((s.charCodeAt(i) * 65599 + s.charCodeAt(i + 1)) | 0) * 65599 + s.charCodeAt(i + 2)) | 0) * 65599 + s.charCodeAt(i + 3) | 0;
+  // Kept within 30 bits so the key stays a small integer (no heap number, fast Map hashing).
+  return (((((s.charCodeAt(i) * 65599 + s.charCodeAt(i + 1)) & 0x3fffffff) * 65599 + s.charCodeAt(i + 2)) & 0x3fffffff) * 65599 + s.charCodeAt(i + 3)) & 0x3fffffff;
 }
 
 export function compileStringSet(values: SigmaString[], fold: boolean): StringTest {
