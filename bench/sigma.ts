@@ -10,7 +10,7 @@
 //   rules evaluated per event p50 / p95 / mean (after logsource, EventID and literal routing)
 //   peak RSS (target < 300 MB, flat over 10M events)
 //
-//   node_modules/.bin/node bench/sigma.ts [--events 1000000] [--batch 50000] [--seed 1]
+//   node_modules/.bin/node bench/sigma.ts [--events 1000000] [--batch 10000] [--seed 1]
 // Rates are per CPU-second of this process (process.cpuUsage), so a busy machine does not skew them;
 // wall-clock figures are printed beside them. Events are generated and measured in batches so memory
 // stays flat however many events are asked for.
@@ -23,7 +23,7 @@ import { eventFromEvtxJson } from '../src/ingest/formats/winevent.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' } } });
 const N = Number(values.events ?? 1_000_000);
-const BATCH = Number(values.batch ?? 50_000);
+const BATCH = Number(values.batch ?? 10_000);
 const SEED = Number(values.seed ?? 1);
 if (!Number.isSafeInteger(N) || N <= 0 || !Number.isSafeInteger(BATCH) || BATCH <= 0) {
   process.stderr.write('usage: node bench/sigma.ts [--events N] [--batch N] [--seed N]\n');
