@@ -73,6 +73,19 @@ export async function startServer(config: Config, opts: ServeOptions): Promise<R
     store.close();
   };
 
+  if (config.retentionDays !== undefined) {
+    const days = config.retentionDays;
+    const prune = (): void => {
+      try {
+        const r = store.pruneRetention({ retentionDays: days });
+        if (r.events > 0) log.info(`retention: pruned ${r.events} events older than ${days} days`);
+      } catch (e) {
+        log.warn(`retention pruning failed [${e instanceof ClaimGuardError ? e.code : 'STORE_WRITE'}]`);
+      }
+    };
+    prune(); // once at start-up, before the listeners run, then hourly
+    timers.push(setInterval(prune, HOUR_MS).unref());
+  }
   try {
     const syslogParse = syslogRecordParser({ timeZone: config.timeZone, keepRaw: true });
     const sys = config.listeners.syslog;
@@ -118,19 +131,6 @@ export async function startServer(config: Config, opts: ServeOptions): Promise<R
   for (const l of listeners) log.info(`listening: ${l.kind} ${l.address}`);
   if (listeners.length === 0) log.warn('no listeners configured (see docs/listeners.md); nothing will be received');
 
-  if (config.retentionDays !== undefined) {
-    const days = config.retentionDays;
-    const prune = (): void => {
-      try {
-        const r = store.pruneRetention({ retentionDays: days });
-        if (r.events > 0) log.info(`retention: pruned ${r.events} events older than ${days} days`);
-      } catch (e) {
-        log.warn(`retention pruning failed [${e instanceof ClaimGuardError ? e.code : 'STORE_WRITE'}]`);
-      }
-    };
-    prune();
-    timers.push(setInterval(prune, HOUR_MS).unref());
-  }
   const statsEvery = opts.statsIntervalMs ?? 60_000;
   if (statsEvery > 0) {
     let last = 0;

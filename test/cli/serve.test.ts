@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { once } from 'node:events';
+import { newId } from '../../src/core/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { CLI, NODE, startServe } from '../pipeline/server.ts';
 
@@ -18,6 +19,7 @@ test('serve runs HTTP, TCP syslog and a file tail from the config, keeps record 
   const cfg = join(dir, 'claimguard.yaml');
   writeFileSync(cfg, `dataDir: ./data
 tenant: acme
+retentionDays: 30
 listeners:
   http:
     port: 0
@@ -27,6 +29,10 @@ listeners:
   tail:
     - { path: ${JSON.stringify(logFile)}, format: syslog, source: applog }
 `);
+  // An event from 2020 waits in the store: retention prunes it when serve starts.
+  const before = openStore({ dataDir: join(dir, 'data') });
+  before.events.insertBatch([{ id: newId(), time: Date.UTC(2020, 0, 1), ingested: Date.UTC(2020, 0, 1), tenant: 'acme', source: 'old', logsource: {}, fields: { old: true } }]);
+  before.close();
   const server = await startServe(cfg);
   assert.ok(server.ports.http && server.ports.tcp);
   const url = `http://127.0.0.1:${server.ports.http}/ingest`;
@@ -49,6 +55,7 @@ listeners:
   assert.match(log, /listening: tail /);
   assert.match(log, /rejected a record \[INGEST_LINE_TOO_LONG\]/);
   assert.match(log, /SIGTERM: stopping/);
+  assert.match(log, /retention: pruned 1 events older than 30 days/);
   assert.ok(!log.includes(secret) && !log.includes('alice') && !log.includes('10.9.8'), 'no record content in the log');
 
   const store = openStore({ dataDir: join(dir, 'data') });
