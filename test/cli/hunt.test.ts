@@ -93,6 +93,18 @@ detection:
   assert.match(c.err(), /rules evaluated per event p50 \d+, p95 \d+/);
 });
 
+test('hunt draws a progress bar on stderr only when it is a terminal', async () => {
+  const { json, rule } = await findJson();
+  const tty = { ...io(), interactive: true };
+  let err = '';
+  tty.stderr = new Writable({ write(c, _e, cb) { err += c; cb(); } });
+  await main(['hunt', json, '--rules', rule, '--format', 'jsonl'], tty);
+  assert.match(err, /\r\[[#.]{30}\] +\d+%/);
+  const plain = io();
+  await main(['hunt', json, '--rules', rule, '--format', 'jsonl'], plain);
+  assert.doesNotMatch(plain.err(), /\r\[/);
+});
+
 test('hunt usage errors exit 2', async () => {
   assert.equal(await main(['hunt'], io()), 2);
   assert.equal(await main(['hunt', 'x.log', '--format', 'xml'], io()), 2);

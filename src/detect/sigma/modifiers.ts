@@ -240,7 +240,7 @@ const expand: ValueMod = (v, st) => {
     for (const m of p.matchAll(PLACEHOLDER)) {
       pieces.push([[p.slice(last, m.index).replace(/\\%/g, '%')]]);
       const vals = st.ctx.placeholders[m[1]];
-      if (!vals || vals.length === 0) throw new ModifierError('SIGMA_PLACEHOLDER', `placeholder %${m[1]}% has no values; define sigma.placeholders.${m[1]} in the configuration`);
+      if (!vals || vals.length === 0) throw new ModifierError('SIGMA_PLACEHOLDER', `placeholder %${m[1]}% has no values (give them with --placeholder ${m[1]}=value1,value2)`);
       pieces.push(vals.map((x) => parseSigmaString(x).parts));
       last = m.index + m[0].length;
     }
