@@ -232,20 +232,12 @@ export async function stageLogins(events: Event[], dir: string): Promise<StageRe
   const { createLoginWatch } = await baselineModule();
   const { parseNetworkTable } = await auditTrailModule();
   const { table } = parseNetworkTable(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
-  // One identity across sources: "dnguyen" (VPN, Windows, sshd) and "dnguyen@lonestarbilling.example" (Entra).
-  const entityOf = (e: Event): string | undefined => {
-    const u = e.fields.user;
-    return typeof u === 'string' && u ? u.toLowerCase().split('@')[0].split('\\').pop() : undefined;
-  };
-  const watch = createLoginWatch({ countries: table, tenant: DEMO_TENANT, entityOf });
+  // The watch itself joins identities across sources ("dnguyen", "dnguyen@…" → one principal) and
+  // compares countries as ISO codes whatever the source writes ("United States" from FortiGate, "US"
+  // from Entra); the operator's table fills in countries for events that carry none.
+  const watch = createLoginWatch({ countries: table, tenant: DEMO_TENANT });
   const alerts: Alert[] = [];
-  for (const e of events) {
-    // GeoIP enrichment from the operator's table, so every source names countries the same way
-    // (FortiGate writes "United States", Entra writes "US").
-    const ip = e.fields.src_ip;
-    const country = typeof ip === 'string' ? table.lookup(ip) : undefined;
-    alerts.push(...watch.process(country && e.fields.src_country === undefined ? { ...e, fields: { ...e.fields, src_country: country } } : e));
-  }
+  for (const e of events) alerts.push(...watch.process(e));
   return { name: 'login geography', alerts };
 }
 

@@ -3,6 +3,8 @@
 // successful logins. Countries come from the event (Entra `location`, CEF geo fields) or from an
 // operator-supplied CIDR → country table; ClaimGuard ships no GeoIP database.
 
+import { normalizeCountry } from './country.ts';
+
 // ---------------------------------------------------------------------------------------------
 // addresses
 
@@ -210,6 +212,23 @@ export class GeoBaseline {
   constructor(config: Partial<GeoConfig> = {}, state?: GeoState) {
     this.config = { ...DEFAULT_GEO_CONFIG, ...config };
     this.s = state ?? { version: 1, entities: {} };
+    // State saved before countries were normalised may hold "UNITED STATES" beside "US": merge them.
+    if (state) for (const e of Object.values(this.s.entities)) normalizeCountries(e);
+  }
+
+  /**
+   * Re-key the entities (e.g. after the entity key rule changed): entities whose new keys collide are
+   * merged (earliest firstSeen, summed counts, union of networks and countries, newest last login).
+   */
+  rekey(keyOf: (entity: string) => string | undefined): void {
+    const out: Record<string, EntityGeo> = {};
+    for (const [k, e] of Object.entries(this.s.entities)) {
+      const nk = keyOf(k) ?? k;
+      const prev = out[nk];
+      out[nk] = prev ? mergeEntity(prev, e, this.config.maxNetworksPerEntity) : e;
+    }
+    this.s.entities = out;
+    this.held = -1;
   }
 
   state(): GeoState { return this.s; }
@@ -224,7 +243,7 @@ export class GeoBaseline {
       this.s.entities[entity] = e;
     }
     const network = networkOf(point.ip);
-    const country = point.country?.toUpperCase();
+    const country = normalizeCountry(point.country);
     const learning = time - e.firstSeen < c.learnDays * 86_400_000 || e.events < c.learnEvents;
     const obs: GeoObservation = {
       network, country, learning,
@@ -263,6 +282,42 @@ export class GeoBaseline {
     for (const id of ids.slice(0, Math.ceil(ids.length * 0.1))) delete this.s.entities[id];
     this.held = Object.keys(this.s.entities).length + 1;
   }
+}
+
+function mergeSeen(a: Seen | undefined, b: Seen): Seen {
+  return a ? { first: Math.min(a.first, b.first), last: Math.max(a.last, b.last), count: a.count + b.count } : { ...b };
+}
+
+function capMap(map: Record<string, Seen>, cap: number): Record<string, Seen> {
+  const keys = Object.keys(map);
+  if (keys.length <= cap) return map;
+  keys.sort((x, y) => map[y].last - map[x].last);
+  return Object.fromEntries(keys.slice(0, cap).map((k) => [k, map[k]]));
+}
+
+function normalizeCountries(e: EntityGeo): void {
+  const out: Record<string, Seen> = {};
+  for (const [k, v] of Object.entries(e.countries)) {
+    const code = normalizeCountry(k) ?? k;
+    out[code] = mergeSeen(out[code], v);
+  }
+  e.countries = out;
+  if (e.last?.country !== undefined) {
+    const code = normalizeCountry(e.last.country);
+    e.last = { ...e.last, ...(code ? { country: code } : {}) };
+  }
+}
+
+function mergeEntity(a: EntityGeo, b: EntityGeo, maxNetworks: number): EntityGeo {
+  const networks: Record<string, Seen> = { ...a.networks };
+  for (const [k, v] of Object.entries(b.networks)) networks[k] = mergeSeen(networks[k], v);
+  const countries: Record<string, Seen> = { ...a.countries };
+  for (const [k, v] of Object.entries(b.countries)) countries[k] = mergeSeen(countries[k], v);
+  const last = !a.last ? b.last : !b.last ? a.last : b.last.time > a.last.time ? b.last : a.last;
+  return {
+    firstSeen: Math.min(a.firstSeen, b.firstSeen), events: a.events + b.events,
+    networks: capMap(networks, maxNetworks), countries: capMap(countries, 300), ...(last ? { last } : {}),
+  };
 }
 
 function touch(map: Record<string, Seen>, key: string, time: number, cap: number): void {

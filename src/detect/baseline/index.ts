@@ -3,5 +3,6 @@
 export * from './volume.ts';
 export * from './hours.ts';
 export * from './geo.ts';
+export * from './country.ts';
 export * from './alerts.ts';
 export * from './login-watch.ts';

@@ -3,6 +3,7 @@
 // because a Sigma rule cannot remember where a user logged in before (docs/rules.md).
 import type { Alert, Event } from '../../core/index.ts';
 import { analyticAlert, fieldNumber, fieldString, Suppressor, type AnalyticRule } from './alerts.ts';
+import { normalizeCountry } from './country.ts';
 import { CidrTable, GeoBaseline, type GeoConfig, type GeoState } from './geo.ts';
 
 export const LOGIN_RULES = {
@@ -19,7 +20,7 @@ export interface LoginWatchConfig {
   alertNewNetwork?: boolean;
   /** Which events are logins: default = any event with user, src_ip and outcome "success". */
   isLogin?: (e: Event) => boolean;
-  /** Entity key; default the lower-cased canonical `user`. */
+  /** Entity key; default principalKey(`user`): one key for dnguyen, DNGUYEN, dnguyen@corp.com, CORP\\dnguyen. */
   entityOf?: (e: Event) => string | undefined;
   tenant?: string;
 }
@@ -29,6 +30,27 @@ export interface LoginWatchState { version: 1; geo: GeoState; suppress: Record<s
 export interface LoginWatch {
   process(event: Event): Alert[];
   state(): LoginWatchState;
+}
+
+/**
+ * One key per person across sources: trimmed and lower-cased, without a Windows domain prefix
+ * (`CORP\\dnguyen`, `corp.example/dnguyen`) and without a UPN / e-mail / Kerberos realm suffix
+ * (`dnguyen@corp.com`). Undefined when nothing is left. Assumes user names are unique across the
+ * tenant's domains (docs/rules.md); otherwise pass your own `entityOf`.
+ */
+export function principalKey(user: string | undefined | null): string | undefined {
+  if (typeof user !== 'string') return undefined;
+  let u = user.trim().toLowerCase();
+  const bs = u.lastIndexOf('\\');
+  if (bs >= 0) u = u.slice(bs + 1);
+  else if (!u.includes('@')) {
+    const slash = u.indexOf('/');
+    if (slash > 0 && slash === u.lastIndexOf('/')) u = u.slice(slash + 1);
+  }
+  const at = u.lastIndexOf('@');
+  if (at >= 0) u = u.slice(0, at);
+  u = u.trim();
+  return u === '' ? undefined : u;
 }
 
 function defaultIsLogin(e: Event): boolean {
@@ -51,7 +73,8 @@ export function createLoginWatch(config: LoginWatchConfig = {}, state?: LoginWat
   const geo = new GeoBaseline(config.geo, state?.geo);
   const suppress = new Suppressor(state?.suppress);
   const isLogin = config.isLogin ?? defaultIsLogin;
-  const entityOf = config.entityOf ?? ((e: Event) => fieldString(e, 'user')?.toLowerCase());
+  const entityOf = config.entityOf ?? ((e: Event) => principalKey(fieldString(e, 'user')));
+  if (state && !config.entityOf) geo.rekey(principalKey);
   return {
     state: () => ({ version: 1, geo: geo.state(), suppress: suppress.state() }),
     process(event: Event): Alert[] {
@@ -59,12 +82,14 @@ export function createLoginWatch(config: LoginWatchConfig = {}, state?: LoginWat
       const user = entityOf(event);
       const ip = fieldString(event, 'src_ip');
       if (!user || !ip) return [];
-      const country = fieldString(event, 'src_country') ?? cefCountry(event) ?? config.countries?.lookup(ip);
+      // Every source's spelling becomes an ISO 3166-1 alpha-2 code ("United States", "USA", "US" → US).
+      const country = normalizeCountry(fieldString(event, 'src_country') ?? cefCountry(event) ?? config.countries?.lookup(ip));
       const lat = fieldNumber(event, 'src_lat');
       const lon = fieldNumber(event, 'src_lon');
       const obs = geo.observe(user, event.time, { ip, ...(country ? { country } : {}), ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}) });
       const alerts: Alert[] = [];
-      const entities = { user, src_ip: ip, src_country: country };
+      // The user as the event wrote it; the principal key that joined it with the user's other logins.
+      const entities = { user: fieldString(event, 'user') ?? user, principal: user, src_ip: ip, src_country: country };
       if (obs.travel) {
         const t = obs.travel;
         const how = t.km !== undefined

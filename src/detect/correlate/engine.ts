@@ -16,13 +16,17 @@
 // - After a firing the group resets (default): its entries are dropped, and matches older than the
 //   newest entry it held are discarded (discardedAfterReset). With 'keep-alerting' state is kept and
 //   every further arrival that satisfies the condition fires again.
+// - Suppression (default on, window = the rule's timespan): once a group's firing is returned, later
+//   firings of the same rule and group at most `suppress` ms after the episode's newest firing are
+//   counted (suppressed) instead of returned, and each pushes the episode's end further. Chained
+//   outer correlations still receive every firing: suppression is about alerts, not matches.
 // - Bounds: entries per group and groups per rule are capped. Entries no future window can reach
 //   (older than watermark − lateness − timespan) expire first; then the oldest entries of the group
 //   (evictedEntries); groups first lose fully-expired members, then the stalest groups go until 90 %
 //   of the cap remain (evictedGroups).
 import { ClaimGuardError, type Event, type FieldValue, type Fields } from '../../core/index.ts';
 import type {
-  AfterFire, CorrelationEngineOptions, CorrelationExpression, CorrelationFired, CorrelationRule,
+  AfterFire, CorrelationEngineOptions, CorrelationEpisode, CorrelationExpression, CorrelationFired, CorrelationRule,
   CorrelationRuleStats, CorrelationSnapshot, CorrelationStats, CorrelationType, RestoreReport, RuleMatch,
   SnapshotEntry, SnapshotGroup, SnapshotRule,
 } from './types.ts';
@@ -66,7 +70,11 @@ interface Group {
   nonInteger: boolean;
   ruleCounts: Int32Array | null;
   seenRules: number;
+  /** Open or last alert episode (suppression); null before the first firing or with suppression off. */
+  ep: Episode | null;
 }
+
+interface Episode { start: number; last: number; until: number; suppressed: number; value: number }
 
 interface Sub {
   corr: CorrState;
@@ -96,6 +104,9 @@ class CorrState {
   /** Canonical ids of the referenced rules, in order. */
   refs: string[] = [];
   fired = 0;
+  suppressed = 0;
+  /** Suppression window in ms (0 = off), resolved at construction. */
+  suppressMs = 0;
   lateDropped = 0;
   evictedEntries = 0;
   evictedGroups = 0;
@@ -214,6 +225,8 @@ export class CorrelationEngine {
   private readonly maxEntries: number;
   private readonly maxEvents: number;
   private readonly maxFuture: number;
+  /** Firings that were suppressed (not returned as alerts). */
+  private readonly withheld = new WeakSet<CorrelationFired>();
   private seq = 0;
 
   constructor(rules: CorrelationRule[], opts: CorrelationEngineOptions = {}) {
@@ -235,7 +248,12 @@ export class CorrelationEngine {
       throw new ClaimGuardError('CONFIG_INVALID', `correlation option maxFutureMs must be a number >= 0 or Infinity (got ${future})`);
     }
     this.maxFuture = future;
+    const sup = opts.suppressMs;
+    if (sup !== undefined && (typeof sup !== 'number' || !Number.isFinite(sup) || sup < 0)) {
+      throw new ClaimGuardError('CONFIG_INVALID', `correlation option suppressMs must be a finite number >= 0 (got ${sup})`);
+    }
     this.resolve(rules, opts.baseRules ?? []);
+    for (const c of this.corrs) c.suppressMs = c.rule.suppress ?? sup ?? c.span;
   }
 
   // ---------------------------------------------------------------- construction
@@ -422,7 +440,7 @@ export class CorrelationEngine {
       const f = this.feed(sub, m.event);
       if (!f) continue;
       const cs = sub.corr;
-      if (cs.emit) out.push(f);
+      if (cs.emit && !this.withheld.has(f)) out.push(f);
       if (cs.chained) {
         const outer = this.subscribers.get(cs.id);
         if (outer) (queue ??= []).push({ subs: outer, ev: this.chainEvent(f) });
@@ -436,7 +454,7 @@ export class CorrelationEngine {
           const f = this.feed(sub, ev);
           if (!f) continue;
           const cs = sub.corr;
-          if (cs.emit) out.push(f);
+          if (cs.emit && !this.withheld.has(f)) out.push(f);
           if (cs.chained) {
             const outer = this.subscribers.get(cs.id);
             if (outer) next.push({ subs: outer, ev: this.chainEvent(f) });
@@ -519,7 +537,7 @@ export class CorrelationEngine {
       g = {
         key, values: gf.map((f) => fieldString(fields, f)!), entries: [], head: 0, resetBefore: -Infinity, lastSeen: t, evBuf: [], evStart: 0, evLen: 0,
         distinct: c.type === 'value_count' ? new Map() : null, sum: 0, nonInteger: false,
-        ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0,
+        ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0, ep: null,
       };
       c.groups.set(key, g);
     }
@@ -710,7 +728,25 @@ export class CorrelationEngine {
     const group: Record<string, string> = {};
     c.rule.groupBy.forEach((f, i) => { group[f] = g.values[i]; });
     const fired: CorrelationFired = { rule: c.rule, groupKey: g.key, group, time: end, events: inWindow, value, windowStart: start };
-    c.fired++;
+    const sup = c.suppressMs;
+    if (sup > 0) {
+      const ep = g.ep;
+      if (ep && end <= ep.until) {
+        // Same episode: count it, push the end, and do not return it as an alert.
+        ep.suppressed++;
+        if (end > ep.last) ep.last = end;
+        if (end + sup > ep.until) ep.until = end + sup;
+        ep.value = value;
+        c.suppressed++;
+        this.withheld.add(fired);
+      } else {
+        g.ep = { start: end, last: end, until: end + sup, suppressed: 0, value };
+        c.fired++;
+      }
+      fired.suppressUntil = g.ep!.until;
+    } else {
+      c.fired++;
+    }
     if (this.afterFire === 'reset') {
       g.resetBefore = entries[entries.length - 1].t;
       g.entries = [];
@@ -759,7 +795,8 @@ export class CorrelationEngine {
   }
 
   private groupExpired(c: CorrState, g: Group, bound: number): boolean {
-    return g.lastSeen < bound && g.resetBefore < bound;
+    // A group with an open episode stays until no accepted match (>= watermark − lateness) can fall in it.
+    return g.lastSeen < bound && g.resetBefore < bound && (g.ep === null || g.ep.until < c.watermark - this.lateness);
   }
 
   private sweepExpired(c: CorrState): void {
@@ -791,7 +828,7 @@ export class CorrelationEngine {
   stats(): CorrelationStats {
     const s: Required<CorrelationStats> = {
       rules: this.corrs.length, groups: 0, evictions: 0, lateDropped: 0, fired: 0,
-      evictedEntries: 0, evictedGroups: 0, expiredEntries: 0, expiredGroups: 0, discardedAfterReset: 0,
+      suppressed: 0, evictedEntries: 0, evictedGroups: 0, expiredEntries: 0, expiredGroups: 0, discardedAfterReset: 0,
       missingGroupField: 0, missingValue: 0, noTime: 0, futureDropped: 0, deduplicated: 0, perRule: {},
     };
     for (const c of this.corrs) {
@@ -803,12 +840,13 @@ export class CorrelationEngine {
       const r: CorrelationRuleStats = {
         groups: c.groups.size, entries, largestGroup: largest,
         watermark: Number.isFinite(c.watermark) ? c.watermark : null,
-        fired: c.fired, lateDropped: c.lateDropped, evictedEntries: c.evictedEntries, evictedGroups: c.evictedGroups,
+        fired: c.fired, suppressed: c.suppressed, suppressMs: c.suppressMs, lateDropped: c.lateDropped, evictedEntries: c.evictedEntries, evictedGroups: c.evictedGroups,
       };
       s.perRule[c.id] = r;
       s.groups += c.groups.size;
       s.lateDropped += c.lateDropped;
       s.fired += c.fired;
+      s.suppressed += c.suppressed;
       s.evictedEntries += c.evictedEntries;
       s.evictedGroups += c.evictedGroups;
       s.expiredEntries += c.expiredEntries;
@@ -824,6 +862,26 @@ export class CorrelationEngine {
     return s;
   }
 
+  /**
+   * Alert episodes still open (a firing at or after the watermark − lateness could still fall in
+   * them), oldest first: how many firings each emitted alert stands for so far.
+   */
+  episodes(): CorrelationEpisode[] {
+    const out: CorrelationEpisode[] = [];
+    for (const c of this.corrs) {
+      const open = c.watermark - this.lateness;
+      for (const g of c.groups.values()) {
+        const ep = g.ep;
+        if (!ep || ep.until < open) continue;
+        const group: Record<string, string> = {};
+        c.rule.groupBy.forEach((f, i) => { group[f] = g.values[i]; });
+        out.push({ ruleId: c.id, groupKey: g.key, group, start: ep.start, last: ep.last, until: ep.until,
+          firings: ep.suppressed + 1, suppressed: ep.suppressed, value: ep.value });
+      }
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
   /** Export all window state as versioned JSON-able data keyed by correlation rule id. */
   snapshot(): CorrelationSnapshot {
     const rules: Record<string, SnapshotRule> = {};
@@ -836,6 +894,7 @@ export class CorrelationEngine {
           entries: g.entries.map((e): SnapshotEntry => [e.t, e.s, e.r, e.v, e.id]),
           resetBefore: Number.isFinite(g.resetBefore) ? g.resetBefore : null,
           events: ringEvents(g, this.maxEvents),
+          episode: g.ep ? { ...g.ep } : null,
         });
       }
       rules[c.id] = {
@@ -905,13 +964,23 @@ export class CorrelationEngine {
           return { t, s: sq, r: ri, v, id: eid };
         });
         entries.sort((a, b) => a.t - b.t || a.s - b.s);
+        let ep: Episode | null = null;
+        if (sg.episode !== undefined && sg.episode !== null) {
+          const x = sg.episode as Partial<Episode>;
+          const num = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+          if (typeof x !== 'object' || !num(x.start) || !num(x.last) || !num(x.until) || !num(x.value) ||
+              !Number.isSafeInteger(x.suppressed) || x.suppressed! < 0) {
+            bad('malformed episode', `${gp}.episode`);
+          }
+          ep = { start: x.start!, last: x.last!, until: x.until!, suppressed: x.suppressed!, value: x.value! };
+        }
         const g: Group = {
           key: sg.key, values: [...sg.values], entries, head: 0,
           resetBefore: sg.resetBefore ?? -Infinity,
           lastSeen: entries.length ? entries[entries.length - 1].t : (sg.resetBefore ?? -Infinity),
           evBuf: this.maxEvents === 0 ? [] : Array.from(sg.events as Event[]).slice(-this.maxEvents), evStart: 0, evLen: 0,
           distinct: c.type === 'value_count' ? new Map() : null, sum: 0, nonInteger: false,
-          ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0,
+          ruleCounts: c.counting ? null : new Int32Array(c.nRules), seenRules: 0, ep,
         };
         g.evLen = g.evBuf.length;
         // rebuild the live window aggregates

@@ -131,6 +131,23 @@ export function parseCorrelationRule(doc: Record<string, unknown>, ctx: ParseCon
     fail('falsepositives', "'falsepositives' must be a string or a list of strings");
   }
 
+  // custom attributes: `custom: {suppress: 1h}` sets this rule's alert-suppression window
+  // (docs/correlation.md, "Suppression"); 0, "0", false or "off" turns suppression off for the rule.
+  let suppress: number | undefined;
+  if (doc.custom !== undefined && doc.custom !== null) {
+    if (!isRecord(doc.custom)) fail('custom', "'custom' must be a mapping");
+    const sv = (doc.custom as Record<string, unknown>).suppress;
+    if (sv !== undefined && sv !== null) {
+      if (sv === 0 || sv === '0' || sv === false || sv === 'off') suppress = 0;
+      else {
+        suppress = parseTimespan(sv);
+        if (suppress === undefined) {
+          fail('custom.suppress', `invalid suppression window ${show(sv)}: expected a timespan such as "1h" (s, m, h, d, w, M, y) or 0/off to disable`);
+        }
+      }
+    }
+  }
+
   // --- correlation section ---
   const c = doc.correlation;
   if (c === undefined || c === null) fail('correlation', "missing required attribute 'correlation'");
@@ -300,6 +317,7 @@ export function parseCorrelationRule(doc: Record<string, unknown>, ctx: ParseCon
     ...(expression ? { expression } : {}),
     aliases,
     generate,
+    ...(suppress !== undefined ? { suppress } : {}),
     level,
     location: { file: ctx.file, ...(ctx.line !== undefined ? { line: ctx.line } : {}), ...(ctx.column !== undefined ? { column: ctx.column } : {}) },
   };

@@ -50,6 +50,11 @@ export interface CorrelationRule {
   /** `generate: true` → referenced rules also emit their own alerts. */
   generate: boolean;
   level: Severity;
+  /**
+   * Alert-suppression window in ms from the rule's `custom: {suppress: <timespan>}` (0 = off). Absent:
+   * the engine option suppressMs, else the rule's timespan. See docs/correlation.md, "Suppression".
+   */
+  suppress?: number;
   /** Where the rule was read from (file, line, column of the document). */
   location?: Location;
 }
@@ -75,6 +80,29 @@ export interface CorrelationFired {
   value: number;
   /** Start of the window that satisfied the condition (time of its oldest entry), epoch ms. */
   windowStart?: number;
+  /**
+   * With suppression on: further firings of this rule and group up to this time (epoch ms, inclusive)
+   * are folded into this alert's episode instead of being returned (the end moves with each one).
+   */
+  suppressUntil?: number;
+}
+
+/** An alert episode of one correlation group: the emitted firing and the firings suppressed after it. */
+export interface CorrelationEpisode {
+  ruleId: string;
+  groupKey: string;
+  group: Record<string, string>;
+  /** Time of the emitted firing. */
+  start: number;
+  /** Time of the newest firing (emitted or suppressed). */
+  last: number;
+  /** Firings up to this time (inclusive) are suppressed: last firing + the suppression window. */
+  until: number;
+  /** Firings in the episode: 1 + suppressed. */
+  firings: number;
+  suppressed: number;
+  /** Aggregate value of the newest firing. */
+  value: number;
 }
 
 export interface CorrelationRuleStats {
@@ -84,7 +112,12 @@ export interface CorrelationRuleStats {
   /** Entries of the largest group. */
   largestGroup: number;
   watermark: number | null;
+  /** Firings returned as alerts. */
   fired: number;
+  /** Firings folded into an open episode instead (suppression); firings in total = fired + suppressed. */
+  suppressed: number;
+  /** The suppression window in ms this rule uses (0 = off). */
+  suppressMs: number;
   lateDropped: number;
   evictedEntries: number;
   evictedGroups: number;
@@ -96,7 +129,10 @@ export interface CorrelationStats {
   /** Capacity evictions: evictedEntries + evictedGroups (expired state is not an eviction). */
   evictions: number;
   lateDropped: number;
+  /** Firings returned as alerts. */
   fired: number;
+  /** Firings not returned because an episode of the same rule and group was open (suppression). */
+  suppressed?: number;
   /** Entries dropped because their group hit maxEntriesPerGroup. */
   evictedEntries?: number;
   /** Groups dropped (stalest first) because the rule hit maxGroupsPerRule. */
@@ -144,6 +180,14 @@ export interface CorrelationEngineOptions {
    * make every later match "late". Default 86,400,000 (24 h); Infinity disables the check.
    */
   maxFutureMs?: number;
+  /**
+   * Alert suppression per rule and group: after a group's firing is returned, further firings of the
+   * same rule and group whose time is at most this many ms after the episode's newest firing are
+   * counted (stats `suppressed`, episodes()) instead of returned; each one extends the episode.
+   * Default: each rule's own timespan. 0 turns suppression off. A rule's `custom: {suppress: …}`
+   * overrides this for that rule.
+   */
+  suppressMs?: number;
 }
 
 export const SNAPSHOT_VERSION = 1;
@@ -157,6 +201,8 @@ export interface SnapshotGroup {
   entries: SnapshotEntry[];
   resetBefore: number | null;
   events: Event[];
+  /** Open suppression episode (absent in snapshots written before suppression existed). */
+  episode?: { start: number; last: number; until: number; suppressed: number; value: number } | null;
 }
 
 export interface SnapshotRule {

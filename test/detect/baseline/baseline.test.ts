@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sharedData } from '../../helpers/data.ts';
 import {
-  CidrTable, createLoginWatch, GeoBaseline, haversineKm, HoursBaseline, hoursOutside, inSchedule, isPrivateIp, localTime, networkOf, VolumeBaseline, DAY_MS,
+  CidrTable, COUNTRY_NAMES, createLoginWatch, GeoBaseline, normalizeCountry, principalKey, haversineKm, HoursBaseline, hoursOutside, inSchedule, isPrivateIp, localTime, networkOf, VolumeBaseline, DAY_MS,
 } from '../../../src/detect/baseline/index.ts';
 import type { Event } from '../../../src/core/index.ts';
 
@@ -163,5 +163,119 @@ test('login watch reads the country of CEF VPN logins from a labelled custom str
     fields: { user: 'kpatel', src_ip: ip, outcome: 'success', action: 'tunnel-up', cs2Label: 'srccountry', cs2: country } });
   assert.deepEqual(w.process(vpn(T0, '198.51.100.77', 'United States')), []);
   const alerts = w.process(vpn(T0 + 5 * DAY_MS, '91.240.118.7', 'Russian Federation'));
-  assert.deepEqual(alerts.map((a) => [a.rule.id, a.entities.src_country]), [['claimguard.identity.new_country', 'Russian Federation']]);
+  assert.deepEqual(alerts.map((a) => [a.rule.id, a.entities.src_country]), [['claimguard.identity.new_country', 'RU']]);
+});
+
+// ---- country and identity normalisation -------------------------------------------------------------
+
+test('countries: names, long forms, variants and codes become ISO 3166-1 alpha-2; unknown names stay, upper-cased', () => {
+  const cases: [string, string][] = [
+    ['United States', 'US'], ['United States of America', 'US'], ['USA', 'US'], ['US', 'US'], ['us', 'US'], ['U.S.A.', 'US'],
+    ['  united   states ', 'US'], ['Russian Federation', 'RU'], ['Russia', 'RU'], ['RUS', 'RU'], ['Korea, Republic of', 'KR'],
+    ['South Korea', 'KR'], ["Korea, Democratic People's Republic of", 'KP'], ['Viet Nam', 'VN'], ['Vietnam', 'VN'],
+    ['Iran, Islamic Republic of', 'IR'], ['United Kingdom', 'GB'], ['UK', 'GB'], ['Great Britain', 'GB'], ['Türkiye', 'TR'],
+    ['Turkey', 'TR'], ["Côte d'Ivoire", 'CI'], ['Cote d’Ivoire', 'CI'], ['Bosnia and Herzegovina', 'BA'], ['Bosnia & Herzegovina', 'BA'],
+    ['Saint Lucia', 'LC'], ['St. Lucia', 'LC'], ['The Netherlands', 'NL'], ['Hong Kong', 'HK'], ['Taiwan, Province of China', 'TW'],
+    ['Congo, The Democratic Republic of the', 'CD'], ['Myanmar', 'MM'], ['Czech Republic', 'CZ'], ['Nigeria', 'NG'], ['China', 'CN'],
+    ['Atlantis', 'ATLANTIS'], ['Anonymous  Proxy', 'ANONYMOUS PROXY'], ['XY', 'XY'],
+  ];
+  for (const [raw, want] of cases) assert.equal(normalizeCountry(raw), want, raw);
+  for (const empty of ['', '   ', undefined, null]) assert.equal(normalizeCountry(empty), undefined);
+  // Every assigned code's own English name maps back to it, and every code to itself.
+  const codes = Object.keys(COUNTRY_NAMES);
+  assert.ok(codes.length >= 249, String(codes.length));
+  for (const [code, name] of Object.entries(COUNTRY_NAMES)) {
+    assert.equal(normalizeCountry(name), code, name);
+    assert.equal(normalizeCountry(name.toUpperCase()), code, name.toUpperCase());
+    assert.equal(normalizeCountry(code.toLowerCase()), code);
+  }
+});
+
+test('principals: dnguyen, DNGUYEN, dnguyen@corp.com and CORP\\dnguyen are one key', () => {
+  for (const u of ['dnguyen', 'DNGUYEN', ' dnguyen ', 'dnguyen@corp.com', 'DNguyen@CORP.COM', 'CORP\\dnguyen', 'corp\\DNGUYEN', 'corp.example/dnguyen']) {
+    assert.equal(principalKey(u), 'dnguyen', u);
+  }
+  assert.equal(principalKey('CORP\\dnguyen@corp.com'), 'dnguyen');
+  assert.equal(principalKey('d.nguyen@corp.com'), 'd.nguyen', 'dots in the name stay');
+  for (const none of ['', '  ', '@corp.com', 'CORP\\', undefined, null]) assert.equal(principalKey(none), undefined, String(none));
+});
+
+/** A FortiGate CEF VPN login (full country name in cs2) and an Entra sign-in (ISO code, UPN). */
+function vpnLogin(user: string, t: number, ip: string, country: string): Event {
+  return { id: `vpn-${t}`, time: t, ingested: t, tenant: 'lsbp', source: 'network/fortigate.cef', logsource: { product: 'fortigate_100f', category: 'vpn' },
+    fields: { user, src_ip: ip, outcome: 'success', action: 'tunnel-up', cs2Label: 'srccountry', cs2: country } };
+}
+function entraLogin(upn: string, t: number, ip: string, country: string): Event {
+  return { id: `entra-${t}`, time: t, ingested: t, tenant: 'lsbp', source: 'm365/signins.json', logsource: { product: 'azure', service: 'signinlogs' },
+    fields: { user: upn, src_ip: ip, outcome: 'success', src_country: country } };
+}
+
+test('login watch: FortiGate "United States" and Entra "US" in one history raise nothing; a real new country still alerts', () => {
+  const w = createLoginWatch({ geo: { learnDays: 1, learnEvents: 2 } });
+  const alerts = [];
+  for (let d = 0; d < 10; d++) {
+    // VPN from home at 08:00, Entra from the office 30 minutes later, same person under two spellings.
+    alerts.push(...w.process(vpnLogin(d % 2 ? 'DNGUYEN' : 'dnguyen', T0 + d * DAY_MS, '198.51.100.77', d % 3 ? 'United States' : 'United States of America')));
+    alerts.push(...w.process(entraLogin(d % 2 ? 'dnguyen@lonestarbilling.example' : 'LONESTAR\\dnguyen', T0 + d * DAY_MS + 30 * MIN, '198.51.100.20', 'US')));
+  }
+  assert.deepEqual(alerts.map((a) => a.rule.id), [], 'no new-country or impossible-travel alert from spelling alone');
+  assert.deepEqual(Object.keys(w.state().geo.entities), ['dnguyen'], 'one principal');
+  assert.deepEqual(Object.keys(w.state().geo.entities.dnguyen.countries), ['US']);
+
+  // 40 minutes after an Entra login from the US, a VPN login for the same person from Russia.
+  const t = T0 + 10 * DAY_MS;
+  assert.deepEqual(w.process(entraLogin('dnguyen@lonestarbilling.example', t, '198.51.100.20', 'US')), []);
+  const hit = w.process(vpnLogin('DNGUYEN', t + 40 * MIN, '91.240.118.7', 'Russian Federation'));
+  assert.deepEqual(hit.map((a) => a.rule.id).sort(), ['claimguard.identity.impossible_travel', 'claimguard.identity.new_country']);
+  for (const a of hit) {
+    assert.equal(a.entities.user, 'DNGUYEN', 'the user as the event wrote it');
+    assert.equal(a.entities.principal, 'dnguyen');
+    assert.equal(a.entities.src_country, 'RU');
+  }
+  const travel = hit.find((a) => a.rule.id === 'claimguard.identity.impossible_travel')!;
+  assert.equal(travel.entities.previous_country, 'US');
+  assert.match(travel.why[0].note ?? '', /US → RU within 40 min/);
+});
+
+test('login watch: the CIDR table\'s countries are normalised too, and an explicit entityOf is still honoured', () => {
+  const table = new CidrTable([{ cidr: '203.0.113.0/24', value: 'United States' }]);
+  const w = createLoginWatch({ countries: table, geo: { learnDays: 0, learnEvents: 1 } });
+  assert.deepEqual(w.process(login('ana', T0, '203.0.113.9')), []);
+  assert.deepEqual(w.process(login('ana@x.example', T0 + DAY_MS, '198.51.100.20', 'US')), []);
+  const strict = createLoginWatch({ geo: { learnDays: 0, learnEvents: 1 }, entityOf: (e) => String(e.fields.user) });
+  strict.process(login('ana', T0, '198.51.100.20', 'US'));
+  strict.process(login('ana@x.example', T0, '198.51.100.20', 'US'));
+  assert.deepEqual(Object.keys(strict.state().geo.entities).sort(), ['ana', 'ana@x.example']);
+});
+
+test('login watch: state saved before normalisation (full names, UPN keys) is migrated and merged on load', () => {
+  const old = createLoginWatch({ geo: { learnDays: 1, learnEvents: 2 }, entityOf: (e) => String(e.fields.user).toLowerCase() });
+  for (let d = 0; d < 4; d++) {
+    old.process(vpnLogin('dnguyen', T0 + d * DAY_MS, '198.51.100.77', 'United States'));
+    old.process(entraLogin('dnguyen@lonestarbilling.example', T0 + d * DAY_MS + 30 * MIN, '198.51.100.20', 'US'));
+  }
+  const saved = JSON.parse(JSON.stringify(old.state()));
+  assert.deepEqual(Object.keys(saved.geo.entities).sort(), ['dnguyen', 'dnguyen@lonestarbilling.example']);
+  // What the earlier build stored for the VPN logins: the upper-cased FortiGate name.
+  const vpnSide = saved.geo.entities.dnguyen;
+  vpnSide.countries = { 'UNITED STATES': vpnSide.countries.US };
+  vpnSide.last.country = 'UNITED STATES';
+  const w = createLoginWatch({ geo: { learnDays: 1, learnEvents: 2 } }, saved);
+  const e = w.state().geo.entities;
+  assert.deepEqual(Object.keys(e), ['dnguyen']);
+  assert.equal(e.dnguyen.events, 8);
+  assert.deepEqual(Object.keys(e.dnguyen.countries), ['US']);
+  assert.equal(e.dnguyen.countries.US.count, 8);
+  assert.equal(e.dnguyen.firstSeen, T0);
+  assert.deepEqual(w.process(vpnLogin('dnguyen', T0 + 4 * DAY_MS, '198.51.100.77', 'United States')), []);
+});
+
+test('geo baseline: countries are compared as codes whatever the spelling', () => {
+  const g = new GeoBaseline({ learnDays: 0, learnEvents: 1 });
+  g.observe('x', T0, { ip: '198.51.100.1', country: 'United States' });
+  const o = g.observe('x', T0 + 10 * MIN, { ip: '198.51.100.1', country: 'usa' });
+  assert.equal(o.country, 'US');
+  assert.equal(o.newCountry, false);
+  assert.equal(o.travel, undefined);
+  assert.equal(g.observe('x', T0 + DAY_MS, { ip: '5.5.5.5', country: 'Korea, Republic of' }).country, 'KR');
 });

@@ -2,6 +2,7 @@
 // errors, snapshot/restore and option validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { ClaimGuardError } from '../../../src/core/index.ts';
 import {
@@ -100,7 +101,8 @@ test('chained correlation: generate: true on the outer rule emits the inner firi
   const inner = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '1m', condition: { gte: 2 } }, { id: 'inner', name: 'inner_rule' });
   const outer = corr({ type: 'event_count', rules: ['inner'], 'group-by': ['User'], timespan: '1h', condition: { gte: 2 }, generate: true }, { id: 'outer' });
   const steps: Step[] = [0, 1, 2, 3].map((t) => ({ r: 'a', t, f: { User: 'x' } }));
-  const { fires, engine } = run([inner, outer], steps);
+  // Repeated inner firings are what this checks, so suppression is off.
+  const { fires, engine } = run([inner, outer], steps, { suppressMs: 0 });
   assert.deepEqual(fires.map((fs) => fs.map((f) => f.rule.ref.id)), [[], ['inner'], [], ['inner', 'outer']]);
   assert.equal(engine.emitsStandalone('a'), false, 'the inner rule does not generate its base rule');
   assert.equal(engine.emitsStandalone('inner_rule'), true);
@@ -165,7 +167,7 @@ test('cycles, self references, duplicate ids and names, and double references ar
 test('engine options are validated', () => {
   const r = corr({ type: 'event_count', rules: ['a'], timespan: '1m', condition: { gte: 1 } });
   for (const opts of [{ allowedLatenessMs: -1 }, { allowedLatenessMs: Infinity }, { maxGroupsPerRule: 0 }, { maxEntriesPerGroup: 1.5 },
-    { afterFire: 'sometimes' as never }]) {
+    { afterFire: 'sometimes' as never }, { suppressMs: -1 }, { suppressMs: Infinity }, { suppressMs: NaN }]) {
     throwsCode(() => new CorrelationEngine([r], { baseRules: BASE, ...opts }), 'CONFIG_INVALID');
   }
 });
@@ -308,4 +310,105 @@ test('an absurd future timestamp is dropped instead of pushing the watermark ahe
   e3.onMatch({ ruleId: 'id-a', event: { ...ev(Date.UTC(2099, 0, 1)), ingested: 0 } });
   assert.equal(e3.stats().futureDropped, 0);
   throwsCode(() => new CorrelationEngine([r], { baseRules: BASE, maxFutureMs: -1 }), 'CONFIG_INVALID');
+});
+
+// ---- suppression ------------------------------------------------------------------------------------
+
+/** The shipped SSH brute-force rule pair (rules/linux/sshd_brute_force.yml): base rule + event_count correlation. */
+function shippedBruteForce(): { rule: CorrelationRule; base: { id: string; name: string } } {
+  const text = readFileSync(new URL('../../../rules/linux/sshd_brute_force.yml', import.meta.url), 'utf8');
+  const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>);
+  const baseDoc = docs.find((d) => !('correlation' in d))!;
+  const corrDoc = docs.find((d) => 'correlation' in d)!;
+  return { rule: parseCorrelationRule(corrDoc, { file: 'sshd_brute_force.yml', source: 'sshd_brute_force.yml' }),
+    base: { id: baseDoc.id as string, name: baseDoc.name as string } };
+}
+
+/** One SFTP brute-force attack: 720 failed logins from one address, one every 2 s (24 minutes). */
+function sftpAttack(engine: CorrelationEngine, baseId: string, t0: number): number {
+  let alerts = 0;
+  for (let i = 0; i < 720; i++) {
+    alerts += engine.onMatch({ ruleId: baseId, event: ev(t0 + i * 2 * S, { src_ip: '45.134.26.3', user: `u${i % 40}`, outcome: 'failure' }) }).length;
+  }
+  return alerts;
+}
+
+test('suppression: one SFTP brute-force attack of 720 failures is one alert, not 72; the episode counts the firings', () => {
+  const { rule, base } = shippedBruteForce();
+  const t0 = Date.UTC(2026, 2, 10, 3, 0, 0);
+  const off = new CorrelationEngine([rule], { baseRules: [base], suppressMs: 0 });
+  assert.equal(sftpAttack(off, base.id, t0), 72, 'without suppression the engine fires every 10 failures');
+
+  const on = new CorrelationEngine([rule], { baseRules: [base] });
+  assert.equal(sftpAttack(on, base.id, t0), 1);
+  const st = on.stats();
+  assert.equal(st.fired, 1);
+  assert.equal(st.suppressed, 71);
+  assert.deepEqual({ fired: st.perRule![rule.ref.id].fired, suppressed: st.perRule![rule.ref.id].suppressed, ms: st.perRule![rule.ref.id].suppressMs },
+    { fired: 1, suppressed: 71, ms: 300_000 });
+  const eps = on.episodes();
+  assert.equal(eps.length, 1);
+  assert.deepEqual({ ...eps[0], group: { ...eps[0].group } }, {
+    ruleId: rule.ref.id, groupKey: '45.134.26.3', group: { src_ip: '45.134.26.3' },
+    start: t0 + 9 * 2 * S, last: t0 + 719 * 2 * S, until: t0 + 719 * 2 * S + 300_000, firings: 72, suppressed: 71, value: 10,
+  });
+
+  // The same address again after a quiet gap longer than the window: a second episode, a second alert.
+  assert.equal(sftpAttack(on, base.id, t0 + 719 * 2 * S + 300_001 + 60_000), 1);
+  assert.equal(on.stats().fired, 2);
+  assert.equal(on.episodes().length, 1, 'the first episode is closed once the watermark passed its end');
+});
+
+test('suppression: per-rule window from custom.suppress, and two rules on one group do not suppress each other', () => {
+  const burst = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '10s', condition: { gte: 2 } }, { id: 'burst', custom: { suppress: '1h' } });
+  const other = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '10s', condition: { gte: 3 } }, { id: 'other' });
+  assert.equal(burst.suppress, 3_600_000);
+  const steps: Step[] = [0, 1, 2, 3, 4, 5].map((t) => ({ r: 'a', t: t * 10 * 60 * S, f: { User: 'x' } }))
+    .flatMap((s) => [s, { ...s, t: s.t + 1 }, { ...s, t: s.t + 2 }]);
+  const { fires, engine } = run([burst, other], steps, { suppressMs: 1000 });
+  const by = (id: string) => fires.flat().filter((f) => f.rule.ref.id === id).length;
+  assert.equal(by('burst'), 1, 'the 1 h rule window folds firings 10 min apart into one episode');
+  assert.equal(by('other'), 6, 'the engine window (1 s) lets the other rule alert every 10 min');
+  const st = engine.stats().perRule!;
+  assert.equal(st.burst.suppressMs, 3_600_000);
+  assert.equal(st.other.suppressMs, 1000);
+  assert.equal(st.burst.suppressed, 5);
+});
+
+test('suppression: a suppressed inner firing still feeds the outer correlation', () => {
+  const inner = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '1m', condition: { gte: 2 } }, { id: 'inner', name: 'inner_rule' });
+  const outer = corr({ type: 'event_count', rules: ['inner'], 'group-by': ['User'], timespan: '1h', condition: { gte: 2 }, generate: true }, { id: 'outer' });
+  const { fires, engine } = run([inner, outer], [0, 1, 2, 3].map((t) => ({ r: 'a', t, f: { User: 'x' } })));
+  assert.deepEqual(fires.map((fs) => fs.map((f) => f.rule.ref.id)), [[], ['inner'], [], ['outer']]);
+  assert.equal(engine.stats().perRule!.inner.suppressed, 1);
+});
+
+test('suppression: the open episode survives snapshot/restore; old snapshots without episodes load', () => {
+  const r = corr({ type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '10s', condition: { gte: 2 } });
+  const a = new CorrelationEngine([r], { baseRules: BASE });
+  const feed = (e: CorrelationEngine, t: number) => e.onMatch({ ruleId: 'id-a', event: ev(t, { User: 'x' }) }).length;
+  assert.equal(feed(a, 0) + feed(a, S), 1);
+  const snap = JSON.parse(JSON.stringify(a.snapshot())) as CorrelationSnapshot;
+  assert.equal(snap.rules['corr-1'].groups[0].episode?.until, 11 * S);
+  const b = new CorrelationEngine([r], { baseRules: BASE });
+  b.restore(snap);
+  assert.equal(feed(b, 5 * S) + feed(b, 6 * S), 0, 'the restored episode suppresses');
+  assert.equal(b.episodes()[0].firings, 2);
+  for (const g of snap.rules['corr-1'].groups) delete g.episode;
+  const c = new CorrelationEngine([r], { baseRules: BASE });
+  c.restore(snap);
+  assert.equal(feed(c, 5 * S) + feed(c, 6 * S), 1, 'without the episode the next firing alerts');
+  snap.rules['corr-1'].groups[0].episode = { start: 0, last: 0, until: 'soon' as never, suppressed: 0, value: 2 };
+  throwsCode(() => new CorrelationEngine([r], { baseRules: BASE }).restore(snap), 'SIGMA_CORRELATION_STATE');
+});
+
+test('custom.suppress: timespans, 0/off, and errors with the attribute path', () => {
+  const c = { type: 'event_count', rules: ['a'], timespan: '5m', condition: { gte: 2 } };
+  assert.equal(corr(c, { custom: { suppress: '2h' } }).suppress, 7_200_000);
+  for (const off of [0, '0', false, 'off']) assert.equal(corr(c, { custom: { suppress: off } }).suppress, 0);
+  assert.equal(corr(c, { custom: { other: 1 } }).suppress, undefined);
+  assert.equal(corr(c).suppress, undefined);
+  throwsCode(() => corr(c, { custom: { suppress: 'forever' } }), 'SIGMA_CORRELATION', 'custom.suppress');
+  throwsCode(() => corr(c, { custom: { suppress: 60 } }), 'SIGMA_CORRELATION', 'custom.suppress');
+  throwsCode(() => corr(c, { custom: 'suppress' }), 'SIGMA_CORRELATION', 'custom');
 });

@@ -102,7 +102,7 @@ test('property: the engine agrees with a brute-force model of the documented sem
     fc.constantFrom(0, 3000, 6000), fc.constantFrom<AfterFire>('reset', 'keep-alerting'), arrivalsArb,
     (type, cond, temporalDefault, spanS, lateness, mode, arrivals) => {
       const c = (type === 'temporal' || type === 'temporal_ordered') && temporalDefault ? {} : cond;
-      const engine = new CorrelationEngine([buildRule(type, c, spanS)], { baseRules: BASE, allowedLatenessMs: lateness, afterFire: mode });
+      const engine = new CorrelationEngine([buildRule(type, c, spanS)], { baseRules: BASE, allowedLatenessMs: lateness, afterFire: mode, suppressMs: 0 });
       const expected = model(type, c, spanS * 1000, lateness, mode, arrivals);
       arrivals.forEach((a, i) => {
         const got = engine.onMatch({ ruleId: idOf(RULES[a.r]), event: ev(a.t, { User: a.user, X: a.x }) });
@@ -115,6 +115,37 @@ test('property: the engine agrees with a brute-force model of the documented sem
         }
       });
     }), { numRuns: 1500, seed: 7 });
+});
+
+test('property: suppression only filters firings: it equals the episode filter over the unsuppressed firings', () => {
+  fc.assert(fc.property(
+    fc.constantFrom(...CORRELATION_TYPES), condArb, fc.integer({ min: 1, max: 10 }), fc.constantFrom(0, 3000),
+    fc.constantFrom<AfterFire>('reset', 'keep-alerting'), fc.constantFrom(undefined, 500, 4000, 20_000), arrivalsArb,
+    (type, cond, spanS, lateness, mode, suppressMs, arrivals) => {
+      const c = type === 'temporal' || type === 'temporal_ordered' ? {} : cond;
+      const rule = buildRule(type, c, spanS);
+      const plain = new CorrelationEngine([rule], { baseRules: BASE, allowedLatenessMs: lateness, afterFire: mode, suppressMs: 0 });
+      const sup = new CorrelationEngine([rule], { baseRules: BASE, allowedLatenessMs: lateness, afterFire: mode, ...(suppressMs !== undefined ? { suppressMs } : {}) });
+      const window = suppressMs ?? spanS * 1000;
+      const until = new Map<string, number>();
+      let all = 0, emitted = 0;
+      arrivals.forEach((a, i) => {
+        const m = { ruleId: idOf(RULES[a.r]), event: ev(a.t, { User: a.user, X: a.x }, `e${i}`) };
+        const want = plain.onMatch(m).filter((f) => {
+          all++;
+          const u = until.get(f.groupKey);
+          if (u !== undefined && f.time <= u) { until.set(f.groupKey, Math.max(u, f.time + window)); return false; }
+          until.set(f.groupKey, f.time + window);
+          return true;
+        });
+        const got = sup.onMatch({ ...m, event: { ...m.event } });
+        emitted += got.length;
+        assert.deepEqual(got.map((f) => [f.groupKey, f.time, f.value]), want.map((f) => [f.groupKey, f.time, f.value]), `step ${i}`);
+      });
+      const st = sup.stats();
+      assert.equal(st.fired, emitted);
+      assert.equal((st.fired ?? 0) + (st.suppressed ?? 0), all, 'every firing is either returned or counted as suppressed');
+    }), { numRuns: 600, seed: 11 });
 });
 
 // ---- hostile streams: never crash, never exceed the bounds -------------------------------------

@@ -30,9 +30,9 @@ const bruteForce = parseCorrelationRule({ title: 'SSH brute force', id: 'ssh-bf'
 const spray = parseCorrelationRule({ title: 'SSH password spraying', id: 'ssh-spray', correlation: {
   type: 'value_count', rules: ['ssh_failed_password'], 'group-by': ['src_ip'], timespan: '10m', condition: { field: 'user', gte: 5 } } }, ctx);
 
-/** Independent reference: per source, walk its failures in time order and fire/reset as documented. */
-function reference(evs: Event[], span: number, value: (w: Event[]) => number, threshold: number): Map<string, number> {
-  const fired = new Map<string, number>();
+/** Independent reference: per source, walk its failures in time order and fire/reset as documented; the firing times. */
+function referenceTimes(evs: Event[], span: number, value: (w: Event[]) => number, threshold: number): Map<string, number[]> {
+  const fired = new Map<string, number[]>();
   const held = new Map<string, Event[]>();
   for (const e of evs) {
     const ip = e.fields.src_ip as string;
@@ -40,11 +40,25 @@ function reference(evs: Event[], span: number, value: (w: Event[]) => number, th
     list.push(e);
     const w = list.filter((x) => x.time >= e.time - span);
     if (value(w) >= threshold) {
-      fired.set(ip, (fired.get(ip) ?? 0) + 1);
+      fired.set(ip, [...(fired.get(ip) ?? []), e.time]);
       held.set(ip, []);
     } else held.set(ip, list);
   }
   return fired;
+}
+
+function reference(evs: Event[], span: number, value: (w: Event[]) => number, threshold: number): Map<string, number> {
+  return new Map([...referenceTimes(evs, span, value, threshold)].map(([ip, ts]) => [ip, ts.length]));
+}
+
+/** Alert episodes in a list of firing times: a firing more than `window` after the previous one starts a new episode. */
+function episodes(times: number[], window: number): number {
+  let n = 0, until = -Infinity;
+  for (const t of times) {
+    if (t > until) n++;
+    until = t + window;
+  }
+  return n;
 }
 
 test('sshd failures from OpenSSH_2k: brute-force and spraying correlations agree with a reference count', () => {
@@ -54,7 +68,8 @@ test('sshd failures from OpenSSH_2k: brute-force and spraying correlations agree
   assert.equal(evs.length, 518, 'every direct "Failed password" line parsed');
   for (let i = 1; i < evs.length; i++) assert.ok(evs[i].time >= evs[i - 1].time, 'the log is in time order');
 
-  const engine = new CorrelationEngine([bruteForce, spray], { baseRules: [{ id: 'ssh-failed-id', name: 'ssh_failed_password' }] });
+  // The reference fires again after every reset, so suppression is off here (the next test turns it on).
+  const engine = new CorrelationEngine([bruteForce, spray], { baseRules: [{ id: 'ssh-failed-id', name: 'ssh_failed_password' }], suppressMs: 0 });
   const fired: CorrelationFired[] = [];
   for (const e of evs) fired.push(...engine.onMatch({ ruleId: 'ssh-failed-id', event: e }));
 
@@ -78,4 +93,23 @@ test('sshd failures from OpenSSH_2k: brute-force and spraying correlations agree
   assert.equal(st.fired, fired.length);
   assert.equal(st.lateDropped, 0);
   assert.equal(st.evictions, 0);
+});
+
+test('sshd failures from OpenSSH_2k: default suppression gives one alert per attack episode and counts the rest', () => {
+  const evs = failures();
+  const engine = new CorrelationEngine([bruteForce, spray], { baseRules: [{ id: 'ssh-failed-id', name: 'ssh_failed_password' }] });
+  const fired: CorrelationFired[] = [];
+  for (const e of evs) fired.push(...engine.onMatch({ ruleId: 'ssh-failed-id', event: e }));
+  const refBf = referenceTimes(evs, 60_000, (w) => w.length, 10);
+  const all = [...refBf.values()].reduce((n, ts) => n + ts.length, 0);
+  const alerts = new Map<string, number>();
+  for (const f of fired) if (f.rule.ref.id === 'ssh-bf') alerts.set(f.group.src_ip, (alerts.get(f.group.src_ip) ?? 0) + 1);
+  assert.deepEqual(alerts, new Map([...refBf].map(([ip, ts]) => [ip, episodes(ts, 60_000)])));
+  const heavy = refBf.get('183.62.140.253') ?? [];
+  assert.ok(heavy.length >= 20, `the heaviest source fires many times without suppression (${heavy.length})`);
+  assert.ok((alerts.get('183.62.140.253') ?? 0) < heavy.length / 5, `… and few alerts with it (${alerts.get('183.62.140.253')})`);
+  const st = engine.stats().perRule!['ssh-bf'];
+  assert.equal(st.fired + st.suppressed, all, 'every reference firing is an alert or a suppressed firing');
+  assert.equal(st.suppressMs, 60_000, 'the default window is the rule timespan');
+  for (const f of fired) assert.ok(f.suppressUntil !== undefined && f.suppressUntil >= f.time + 60_000);
 });
