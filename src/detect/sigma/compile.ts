@@ -342,8 +342,60 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
   return { field, modifiers: mods, test, explain, eventIds, witness };
 }
 
+/**
+ * The longest literal every match of a regular expression must contain, or '' when unsure: runs of
+ * plain characters at the top level (outside groups and classes), a quantified character excluded;
+ * any alternation gives up. Used only as a router witness (a necessary condition).
+ */
+export function regexLiteral(src: string): string {
+  if (/(^|[^\\])(\\\\)*\|/.test(src)) return '';
+  let best = '';
+  let run = '';
+  let depth = 0;
+  const end = (): void => { if (run.length > best.length) best = run; run = ''; };
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    const next = src[i + 1];
+    let lit: string | undefined;
+    if (c === '\\') {
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) { end(); i++; continue; }
+      lit = next;
+      i++;
+    } else if (c === '(') { end(); depth++; continue; }
+    else if (c === ')') { end(); depth = Math.max(0, depth - 1); continue; }
+    else if (c === '[') {
+      end();
+      // skip the class
+      let j = i + 1;
+      if (src[j] === '^') j++;
+      if (src[j] === ']') j++;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      i = j;
+      continue;
+    } else if ('.^$'.includes(c)) { end(); continue; }
+    else if (c === '{') {
+      end();
+      const close = src.indexOf('}', i);
+      if (close > i) i = close;
+      continue;
+    } else if ('*+?'.includes(c)) { end(); continue; }
+    else lit = c;
+    if (depth > 0) continue;
+    const q = src[i + 1];
+    if (q === '*' || q === '?' || q === '{') { end(); continue; }
+    run += lit;
+    if (q === '+') end();
+  }
+  end();
+  return best;
+}
+
 function altWitness(field: string, a: Val): Witness | undefined {
   if (a.k === 'num') return { field, kind: 'eq', value: a.text };
+  if (a.k === 're') {
+    const lit = regexLiteral(a.src.replace(/^\(\?[ims]+\)/, ''));
+    return lit.length >= WITNESS_GRAM ? { field, kind: 'sub', value: lit.toLowerCase() } : undefined;
+  }
   if (a.k !== 'str' || a.s.bytes) return undefined;
   const p = a.s.parts;
   if (p.length === 1 && typeof p[0] === 'string') return { field, kind: 'eq', value: p[0].toLowerCase() };

@@ -91,3 +91,15 @@ test('process_creation rules fire on Security 4688 through the field renames', (
   const sys = makeEvent({ Channel: 'System', EventID: 4688, NewProcessName: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /priv' });
   assert.equal(det.process(sys).filter((a) => /whoami/i.test(a.rule.title)).length, 0);
 });
+
+test('regex witnesses are literals every match must contain', async () => {
+  const { regexLiteral } = await import('../../../src/detect/sigma/compile.ts');
+  assert.equal(regexLiteral('\\\\powershell\\.exe$'), '\\powershell.exe');
+  assert.equal(regexLiteral('abcd?e'), 'abc', 'a quantified character is not required');
+  assert.equal(regexLiteral('x{2}hello'), 'hello', 'quantifier braces are skipped');
+  assert.equal(regexLiteral('a(bcdef)ghij'), 'ghij', 'group contents are not relied on');
+  assert.equal(regexLiteral('[a-z]+foobar'), 'foobar');
+  assert.equal(regexLiteral('\\d+evilstring'), 'evilstring');
+  assert.equal(regexLiteral('abcdef|ghijkl'), '', 'alternation gives up');
+  assert.equal(regexLiteral('a\\|bcdefg'), 'a|bcdefg', 'an escaped bar is a literal');
+});
