@@ -118,9 +118,16 @@ export const command: Command = {
     let events = 0;
     const out = io.stdout;
     if (format === 'csv') out.write('time,level,rule_id,title,author,host,user,why,source\n');
+    // Streaming formats keep only per-rule counts; table and json need the alerts (sorted / one array).
+    const keep = format === 'table' || format === 'json';
+    const byRule = new Map<string, { alert: Alert; n: number }>();
+    let alertCount = 0;
     const emit = (a: Alert): void => {
       if (!atLeast(a.rule.level, minLevel)) return;
-      alerts.push(a);
+      alertCount++;
+      const e = byRule.get(a.rule.id);
+      if (e) e.n++; else byRule.set(a.rule.id, { alert: a, n: 1 });
+      if (keep) alerts.push(a);
       if (format === 'jsonl') out.write(JSON.stringify(alertJson(a)) + '\n');
       else if (format === 'csv') {
         out.write([iso(a.time), a.rule.level, a.rule.id, a.rule.title, a.rule.author, a.entities.host ?? '', a.entities.user ?? '', whyText(a), a.events?.[0]?.source ?? '']
@@ -162,15 +169,10 @@ export const command: Command = {
       }
     }
     // Per-rule summary (stdout for the table, stderr for machine formats so their stdout stays clean).
-    const byRule = new Map<string, { alert: Alert; n: number }>();
-    for (const a of alerts) {
-      const e = byRule.get(a.rule.id);
-      if (e) e.n++; else byRule.set(a.rule.id, { alert: a, n: 1 });
-    }
     const summary = [...byRule.values()].sort((a, b) => SEVERITIES.indexOf(b.alert.rule.level) - SEVERITIES.indexOf(a.alert.rule.level) || b.n - a.n);
     const sink = format === 'table' ? out : io.stderr;
     if (summary.length && (format === 'table' || values.stats)) {
-      sink.write(`\nPer-rule summary (${alerts.length} alerts, ${summary.length} rules):\n`);
+      sink.write(`\nPer-rule summary (${alertCount} alerts, ${summary.length} rules):\n`);
       for (const s of summary) sink.write(`  ${String(s.n).padStart(6)}  ${s.alert.rule.level.padEnd(13)} ${s.alert.rule.title}  [${s.alert.rule.id}] by ${s.alert.rule.author || 'unknown author'}\n`);
     }
     if (badRecords > 5) io.stderr.write(`hunt: ${badRecords} input records could not be read (first 5 shown)\n`);
@@ -179,6 +181,6 @@ export const command: Command = {
       io.stderr.write(`hunt: ${st.events} events in ${detectMs.toFixed(0)} ms (${Math.round(st.events / Math.max(detectMs / 1000, 1e-6))} events/s); rules evaluated per event p50 ${histogramPercentile(st.evaluatedHistogram, 50)}, p95 ${histogramPercentile(st.evaluatedHistogram, 95)}, mean ${(st.rulesEvaluated / Math.max(1, st.events)).toFixed(1)}; events no rule applies to: ${st.unroutedEvents}\n`);
       if (st.correlation) io.stderr.write(`hunt: correlation ${JSON.stringify({ rules: st.correlation.rules, groups: st.correlation.groups, evictions: st.correlation.evictions, lateDropped: st.correlation.lateDropped, fired: st.correlation.fired })}\n`);
     }
-    return alerts.length ? 1 : 0;
+    return alertCount ? 1 : 0;
   },
 };
