@@ -4,6 +4,7 @@
 // operator-supplied CIDR → country table; ClaimGuard ships no GeoIP database.
 
 import { normalizeCountry } from './country.ts';
+import { EntityCap } from './entity-cap.ts';
 
 // ---------------------------------------------------------------------------------------------
 // addresses
@@ -228,7 +229,7 @@ export class GeoBaseline {
       out[nk] = prev ? mergeEntity(prev, e, this.config.maxNetworksPerEntity) : e;
     }
     this.s.entities = out;
-    this.held = -1;
+    this.cap.reset();
   }
 
   state(): GeoState { return this.s; }
@@ -238,7 +239,7 @@ export class GeoBaseline {
     const c = this.config;
     let e = this.s.entities[entity];
     if (!e) {
-      this.evictIfFull();
+      this.cap.makeRoom(this.s.entities);
       e = { firstSeen: time, events: 0, networks: {}, countries: {} };
       this.s.entities[entity] = e;
     }
@@ -270,18 +271,8 @@ export class GeoBaseline {
     return obs;
   }
 
-  /** Entities held (kept beside the state so adding one is O(1)). */
-  private held = -1;
+  private readonly cap = new EntityCap<EntityGeo>(() => this.config.maxEntities, (e) => e.last?.time ?? 0);
 
-  private evictIfFull(): void {
-    if (this.held < 0) this.held = Object.keys(this.s.entities).length;
-    this.held++;
-    if (this.held <= this.config.maxEntities) return;
-    const ids = Object.keys(this.s.entities);
-    ids.sort((a, b) => (this.s.entities[a].last?.time ?? 0) - (this.s.entities[b].last?.time ?? 0));
-    for (const id of ids.slice(0, Math.ceil(ids.length * 0.1))) delete this.s.entities[id];
-    this.held = Object.keys(this.s.entities).length + 1;
-  }
 }
 
 function mergeSeen(a: Seen | undefined, b: Seen): Seen {

@@ -1,6 +1,7 @@
 // Working-hours schedules and per-entity hour-of-day habits, in the organisation's time zone.
 // "Outside working hours" alone is noisy (night shifts, month-end close), so detectors combine the
 // schedule with the entity's own habit: unusual = outside the schedule AND rare for this entity.
+import { EntityCap } from './entity-cap.ts';
 
 export interface LocalTime {
   /** 0 = Sunday … 6 = Saturday. */
@@ -142,7 +143,7 @@ export class HoursBaseline {
     const local = localTime(time, this.timeZone);
     let e = this.s.entities[entity];
     if (!e) {
-      this.evictIfFull();
+      this.cap.makeRoom(this.s.entities);
       e = { hours: new Array<number>(24).fill(0), total: 0, lastSeen: time };
       this.s.entities[entity] = e;
     }
@@ -156,16 +157,6 @@ export class HoursBaseline {
     return { local, share, total, rare: total >= this.config.minEvents && share < this.config.rareShare };
   }
 
-  /** Entities held (kept beside the state so adding one is O(1)). */
-  private held = -1;
+  private readonly cap = new EntityCap<HoursState['entities'][string]>(() => this.config.maxEntities, (e) => e.lastSeen);
 
-  private evictIfFull(): void {
-    if (this.held < 0) this.held = Object.keys(this.s.entities).length;
-    this.held++;
-    if (this.held <= this.config.maxEntities) return;
-    const ids = Object.keys(this.s.entities);
-    ids.sort((a, b) => this.s.entities[a].lastSeen - this.s.entities[b].lastSeen);
-    for (const id of ids.slice(0, Math.ceil(ids.length * 0.1))) delete this.s.entities[id];
-    this.held = Object.keys(this.s.entities).length + 1;
-  }
 }

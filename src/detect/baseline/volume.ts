@@ -4,6 +4,7 @@
 // Memory is bounded: the sliding window is kept as SUB_BUCKETS time buckets (so the window edge is
 // accurate to W/SUB_BUCKETS), history as one peak per active day for `historyDays`, and the entity
 // table is capped (least recently seen entities are evicted first). Time is always the event's time.
+import { EntityCap } from './entity-cap.ts';
 
 export const SUB_BUCKETS = 60;
 export const DAY_MS = 86_400_000;
@@ -101,7 +102,7 @@ export class VolumeBaseline {
   observe(entity: string, time: number, weight = 1, group?: string): VolumeObservation {
     let e = this.s.entities[entity];
     if (!e) {
-      this.evictIfFull();
+      this.cap.makeRoom(this.s.entities);
       e = { buckets: {}, peaks: {}, lastSeen: time };
       this.s.entities[entity] = e;
     }
@@ -187,16 +188,6 @@ export class VolumeBaseline {
     for (const k of keys) if (Number(k) < today - this.config.historyDays) delete peaks[k];
   }
 
-  /** Entities held (kept beside the state so adding one is O(1)). */
-  private held = -1;
+  private readonly cap = new EntityCap<EntityVolume>(() => this.config.maxEntities, (e) => e.lastSeen);
 
-  private evictIfFull(): void {
-    if (this.held < 0) this.held = Object.keys(this.s.entities).length;
-    this.held++;
-    if (this.held <= this.config.maxEntities) return;
-    const ids = Object.keys(this.s.entities);
-    ids.sort((a, b) => this.s.entities[a].lastSeen - this.s.entities[b].lastSeen);
-    for (const id of ids.slice(0, Math.ceil(ids.length * 0.1))) delete this.s.entities[id];
-    this.held = Object.keys(this.s.entities).length + 1;
-  }
 }
