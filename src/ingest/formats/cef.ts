@@ -11,7 +11,7 @@
 // prefix time. Logsource: {product: <device product, lower case>, category: 'firewall'}, or
 // category 'vpn' when the product or event name says VPN.
 import { ClaimGuardError, tryParseTime, type Fields, type Location, type ParsedEvent } from '../../core/index.ts';
-import { DEFAULT_MAX_LINE_BYTES, isLongLine, lineBatches } from './lines.ts';
+import { lineRecordBatches } from './lines.ts';
 import { parseSyslogLine } from './syslog.ts';
 import { setKey } from './keys.ts';
 import { normaliseOutcome } from './csv.ts';
@@ -144,21 +144,8 @@ export function parseCefLine(text: string, opts: CefParseOptions, loc: Location 
 }
 
 async function* readCefBatches(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult[]> {
-  const o = opts.options ?? {};
-  const maxBytes = typeof o.maxLineBytes === 'number' ? o.maxLineBytes : DEFAULT_MAX_LINE_BYTES;
   const popts: CefParseOptions = { referenceTime: opts.referenceTime ?? Date.now(), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), keepRaw: opts.keepRaw ?? false };
-  for await (const batch of lineBatches(input, maxBytes)) {
-    const out: ParseResult[] = [];
-    for (const item of batch) {
-      if (isLongLine(item)) {
-        out.push({ ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, { file: opts.file, line: item.line, offset: item.offset }) });
-        continue;
-      }
-      if (item.text.trim() === '') continue;
-      out.push(parseCefLine(item.text, popts, { file: opts.file, line: item.line, offset: item.offset }));
-    }
-    if (out.length > 0) yield out;
-  }
+  yield* lineRecordBatches(input, opts, (text, loc) => parseCefLine(text, popts, loc));
 }
 
 export function sniffCef(head: Uint8Array): boolean {

@@ -3,7 +3,8 @@
 // reported once as `tooLong` with its line number and byte offset, skipped up to the next LF, and
 // splitting resynchronises there. Memory stays at one chunk plus at most `maxBytes`.
 import { Buffer } from 'node:buffer';
-import type { ByteSource } from './types.ts';
+import { ClaimGuardError, type Location } from '../../core/index.ts';
+import type { ByteSource, ParseResult, ReadOptions } from './types.ts';
 
 /** Default record length limit for line-based formats (1 MiB). */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -98,6 +99,32 @@ export async function* lines(input: ByteSource, maxBytes: number = DEFAULT_MAX_L
 
 export function isLongLine(item: LineItem): item is LongLine {
   return (item as LongLine).tooLong === true;
+}
+
+/**
+ * The read loop of every one-record-per-line format: split, report over-long lines as located errors,
+ * skip blank lines, and parse each line with `parseLine`. Yields one array of results per input chunk.
+ */
+export async function* lineRecordBatches(
+  input: ByteSource,
+  opts: ReadOptions,
+  parseLine: (text: string, loc: Location) => ParseResult,
+): AsyncGenerator<ParseResult[]> {
+  const o = opts.options ?? {};
+  const maxBytes = typeof o.maxLineBytes === 'number' ? o.maxLineBytes : DEFAULT_MAX_LINE_BYTES;
+  for await (const batch of lineBatches(input, maxBytes)) {
+    const out: ParseResult[] = [];
+    for (const item of batch) {
+      const loc = { file: opts.file, line: item.line, offset: item.offset };
+      if (isLongLine(item)) {
+        out.push({ ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, loc) });
+        continue;
+      }
+      if (item.text.trim() === '') continue;
+      out.push(parseLine(item.text, loc));
+    }
+    if (out.length > 0) yield out;
+  }
 }
 
 /** A ByteSource over an in-memory string or bytes, in chunks of `chunkSize` (tests, HTTP bodies). */

@@ -14,7 +14,7 @@ import { ClaimGuardError, MONTHS, syslogTimeFromParts, tryParseIso, type Fields,
 import { linuxLogsource } from '../logsource.ts';
 import { parseProgramMessage } from './syslog-messages.ts';
 import { setKey } from './keys.ts';
-import { DEFAULT_MAX_LINE_BYTES, isLongLine, lineBatches } from './lines.ts';
+import { lineRecordBatches } from './lines.ts';
 import { flattenBatches, type ByteSource, type FormatReader, type ParseResult, type ReadOptions } from './types.ts';
 
 export const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
@@ -288,25 +288,12 @@ export function sniffSyslog(head: Uint8Array): boolean {
 }
 
 async function* readSyslogBatches(input: ByteSource, opts: ReadOptions): AsyncGenerator<ParseResult[]> {
-  const o = opts.options ?? {};
-  const maxBytes = typeof o.maxLineBytes === 'number' ? o.maxLineBytes : DEFAULT_MAX_LINE_BYTES;
   const popts: SyslogParseOptions = {
     referenceTime: opts.referenceTime ?? Date.now(),
     ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
     keepRaw: opts.keepRaw ?? false,
   };
-  for await (const batch of lineBatches(input, maxBytes)) {
-    const out: ParseResult[] = [];
-    for (const item of batch) {
-      if (isLongLine(item)) {
-        out.push({ ok: false, error: new ClaimGuardError('INGEST_LINE_TOO_LONG', `line longer than ${maxBytes} bytes skipped`, { file: opts.file, line: item.line, offset: item.offset }) });
-        continue;
-      }
-      if (item.text.length === 0 || item.text.trim() === '') continue;
-      out.push(parseSyslogLine(item.text, popts, { file: opts.file, line: item.line, offset: item.offset }));
-    }
-    if (out.length > 0) yield out;
-  }
+  yield* lineRecordBatches(input, opts, (text, loc) => parseSyslogLine(text, popts, loc));
 }
 
 export const syslogReader: FormatReader = {
