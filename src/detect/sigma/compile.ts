@@ -265,9 +265,10 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
   let positive: (view: EventView) => boolean;
   if (field === null) {
     const kwStr = !all && !cased && groups.every((g) => g.alts.every((a) => keywordVal(a).k === 'str'));
-    const anyKw = kwStr ? compileStringSet(groups.flatMap((g) => g.alts.map((a) => (keywordVal(a) as { s: SigmaString }).s)), true) : undefined;
+    let anyKw: ((s: string) => boolean) | undefined;
     positive = (view) => {
       const kv = view.keywordValues();
+      if (kwStr) anyKw ??= compileStringSet(groups.flatMap((g) => g.alts.map((a) => (keywordVal(a) as { s: SigmaString }).s)), true);
       if (anyKw) { for (let i = 0; i < kv.f.length; i++) if (anyKw(kv.f[i])) return true; return false; }
       if (all) return gt().every((g) => kv.s.some((s, i) => g.tests.some((t) => t(s, kv.f[i], s, view))));
       const flat = flatTests();
@@ -278,13 +279,15 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
     const want = (groups[0].alts[0] as { b: boolean }).b;
     positive = (view) => (view.get(field) !== undefined) === want;
   } else if (onlyFoldedStr && !all) {
-    const anyOf = compileStringSet(groups.flatMap((g) => g.alts.map((a) => (a as { s: SigmaString }).s)), true);
+    // Built on first use: rules the router never selects cost nothing more (string sets cannot fail).
+    let anyOf: ((s: string) => boolean) | undefined;
     positive = (view) => {
       const f = view.folded(field);
       if (f === undefined) {
         const raw = view.get(field);
         return Array.isArray(raw) ? arrayOk(raw, view) : false;
       }
+      anyOf ??= compileStringSet(groups.flatMap((g) => g.alts.map((a) => (a as { s: SigmaString }).s)), true);
       return anyOf(f);
     };
   } else {
