@@ -174,3 +174,17 @@ test('checkpoints persist across reopen', (t) => {
   assert.equal(s.checkpoints.get('tail:/var/log/auth.log')?.offset, 1234);
   s.close();
 });
+
+test('deleting a tenant removes only its events, alerts and findings and is audited', (t) => {
+  const store = openStore({ dataDir: tempDir(t) });
+  t.after(() => store.close());
+  store.events.insertBatch([event(1000, { user: 'a' }, { tenant: 'demo' }), event(2000, { user: 'b' }, { tenant: 'demo' }), event(3000, { user: 'c' })]);
+  const removed = store.deleteTenant('demo', 'tester');
+  assert.deepEqual(removed, { events: 2, alerts: 0, findings: 0 });
+  assert.equal(store.events.count({ tenant: 'demo' }), 0);
+  assert.equal(store.events.count({ tenant: 'default' }), 1);
+  const last = store.audit.list().at(-1);
+  assert.equal(last?.action, 'tenant.delete');
+  assert.equal(last?.subject, 'demo');
+  assert.equal(store.audit.verify().ok, true);
+});

@@ -168,13 +168,7 @@ export function stageGenerate(dir: string, options: { seed: number; days: number
 export function stageOpenStore(dataDir: string): { store: SqliteStore; replaced: number } {
   const store = openStore({ dataDir, synchronous: 'NORMAL' });
   const replaced = store.events.count({ tenant: DEMO_TENANT });
-  if (replaced > 0) {
-    store.transaction(() => {
-      store.db.prepare('DELETE FROM events WHERE tenant = ?').run(DEMO_TENANT);
-      store.db.prepare('DELETE FROM alerts WHERE tenant = ?').run(DEMO_TENANT);
-    });
-    store.audit.append({ actor: 'claimguard demo', action: 'demo.reset', subject: DEMO_TENANT, detail: { events: replaced } });
-  }
+  if (replaced > 0) store.deleteTenant(DEMO_TENANT, 'claimguard demo');
   return { store, replaced };
 }
 

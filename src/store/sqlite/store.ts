@@ -60,6 +60,20 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Removes one tenant's events, alerts and findings in one transaction and records who did it in the
+   * audit log (the audit log itself is never pruned). Returns how many rows of each went.
+   */
+  deleteTenant(tenant: string, actor: string): { events: number; alerts: number; findings: number } {
+    return this.tx(() => {
+      const run = (table: 'events' | 'alerts' | 'findings'): number =>
+        Number(this.db.prepare(`DELETE FROM ${table} WHERE tenant = ?`).run(tenant).changes);
+      const removed = { events: run('events'), alerts: run('alerts'), findings: run('findings') };
+      this.audit.append({ actor, action: 'tenant.delete', subject: tenant, detail: removed });
+      return removed;
+    });
+  }
+
+  /**
    * Stores a batch under an optional idempotency key, in one transaction: when the key was committed
    * before, nothing is stored and the earlier count is returned with duplicate = true.
    */
