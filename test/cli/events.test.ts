@@ -1,25 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import type { CliIO } from '../../src/cli/io.ts';
+import { captureIO } from '../helpers/cli.ts';
 import { newId, type Event } from '../../src/core/index.ts';
 import { parseSyslogLine } from '../../src/ingest/formats/syslog.ts';
 import { openStore } from '../../src/store/index.ts';
 import { parseTimeOption } from '../../src/cli/commands/events.ts';
 import { sharedData } from '../helpers/data.ts';
 
-function io(cwd: string): CliIO & { out(): string; err(): string } {
-  let out = '', err = '';
-  return {
-    stdout: new Writable({ write(c, _e, cb) { out += c; cb(); } }),
-    stderr: new Writable({ write(c, _e, cb) { err += c; cb(); } }),
-    cwd, env: {}, interactive: false, out: () => out, err: () => err,
-  };
-}
+const io = captureIO;
 
 // The loghub Linux sample, parsed and stored as an ingest would.
 function seed(t: { after(fn: () => void): void }): string {

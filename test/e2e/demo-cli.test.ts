@@ -4,21 +4,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.ts';
-import type { CliIO } from '../../src/cli/io.ts';
+import { captureIO, type CapturedIO } from '../helpers/cli.ts';
 
-function io(cwd: string): { io: CliIO; out: () => string; err: () => string } {
-  let out = '', err = '';
-  return {
-    io: {
-      stdout: new Writable({ write: (c, _e, cb) => { out += String(c); cb(); } }),
-      stderr: new Writable({ write: (c, _e, cb) => { err += String(c); cb(); } }),
-      cwd, env: {}, interactive: false,
-    },
-    out: () => out,
-    err: () => err,
-  };
+function io(cwd: string): { io: CapturedIO; out: () => string; err: () => string } {
+  const c = captureIO(cwd);
+  return { io: c, out: c.out, err: c.err };
 }
 
 test('demo --generate writes the company, the ground truth and every source, and can regenerate in place', async () => {
