@@ -3,22 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import type { CliIO } from '../../src/cli/io.ts';
+import { captureIO as io, tempDir } from '../helpers/cli.ts';
 import { sharedData } from '../helpers/data.ts';
-
-function io(cwd = process.cwd()): CliIO & { out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: new Writable({ write(c, _e, cb) { out += c; cb(); } }),
-    stderr: new Writable({ write(c, _e, cb) { err += c; cb(); } }),
-    cwd, env: {}, interactive: false, out: () => out, err: () => err,
-  };
-}
 
 const CASE = 'regression_data/rules/windows/registry/registry_set/registry_set_disable_system_restore';
 
@@ -69,8 +58,7 @@ test('hunt table, csv, json and --min-level', async () => {
 });
 
 test('hunt reads syslog and runs our own rules over it, with --stats', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-hunt-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'cg-hunt-');
   writeFileSync(join(dir, 'invalid_user.yml'), `title: SSH login attempt for an unknown user
 id: 0e6b3c55-3a53-4b3f-a2a8-2e8f2bb3c001
 author: ClaimGuard tests
@@ -105,16 +93,12 @@ test('hunt draws a progress bar on stderr only when it is a terminal', async () 
   assert.doesNotMatch(plain.err(), /\r\[/);
 });
 
-test('hunt usage errors exit 2', async () => {
+test('hunt usage errors exit 2', async (t) => {
   assert.equal(await main(['hunt'], io()), 2);
   assert.equal(await main(['hunt', 'x.log', '--format', 'xml'], io()), 2);
   assert.equal(await main(['hunt', 'x.log', '--min-level', 'severe'], io()), 2);
-  const dir = mkdtempSync(join(tmpdir(), 'cg-hunt-empty-'));
-  try {
-    const c = io(dir);
-    assert.equal(await main(['hunt', 'x.log', '--rules', dir], c), 2);
-    assert.match(c.err(), /no rule could be loaded/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = tempDir(t, 'cg-hunt-empty-');
+  const c = io(dir);
+  assert.equal(await main(['hunt', 'x.log', '--rules', dir], c), 2);
+  assert.match(c.err(), /no rule could be loaded/);
 });

@@ -2,28 +2,10 @@
 // <rule>.tests.yml regression cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import type { CliIO } from '../../src/cli/io.ts';
-
-function io(cwd: string): CliIO & { out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: new Writable({ write(c, _e, cb) { out += c; cb(); } }),
-    stderr: new Writable({ write(c, _e, cb) { err += c; cb(); } }),
-    cwd, env: {}, interactive: false, out: () => out, err: () => err,
-  };
-}
-
-function tmp(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-rules-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { captureIO as io, tempDir } from '../helpers/cli.ts';
 
 const GOOD = `title: Sudo to root shell
 id: 7d3f0d7e-93a3-4f8e-9a4c-5b0d3d8f2a01
@@ -43,7 +25,7 @@ detection:
 `;
 
 test('rules validate: clean directory exits 0 with counts', async (t) => {
-  const dir = tmp(t);
+  const dir = tempDir(t, 'cg-rules-');
   writeFileSync(join(dir, 'good.yml'), GOOD);
   const c = io(dir);
   assert.equal(await main(['rules', 'validate', '.'], c), 0);
@@ -51,7 +33,7 @@ test('rules validate: clean directory exits 0 with counts', async (t) => {
 });
 
 test('rules validate: every problem printed as file:line:column with its code, grouped counts, exit 2', async (t) => {
-  const dir = tmp(t);
+  const dir = tempDir(t, 'cg-rules-');
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'good.yml'), GOOD);
   writeFileSync(join(dir, 'sub', 'bad.yml'), GOOD.replace("command|endswith:", "command|endwith:").replace('condition: selection and not filter_admin', 'condition: selection | count() > 3'));
@@ -69,7 +51,7 @@ test('rules validate: every problem printed as file:line:column with its code, g
 });
 
 test('rules test: positive and negative cases pass; a wrong expectation fails with exit 1', async (t) => {
-  const dir = tmp(t);
+  const dir = tempDir(t, 'cg-rules-');
   writeFileSync(join(dir, 'sudo_shell.yml'), GOOD);
   writeFileSync(join(dir, 'sudo_shell.tests.yml'), `cases:
   - name: root shell through sudo
