@@ -9,6 +9,7 @@ export type { CompiledRule, SigmaRuleMeta } from './sigma/types.ts';
 export type { RuleSet, RuleSource, SigmaFilter, LoadOptions } from './sigma/load.ts';
 export { EventView } from './sigma/event-view.ts';
 export { RuleRouter } from './sigma/router.ts';
+export * from './baseline/index.ts';
 
 /**
  * Load rule sources, parsing correlation documents with the correlation module. Correlations whose

@@ -1,10 +1,9 @@
 // `claimguard demo`: generate the Lone Star Billing Partners telemetry, ingest it, run detection
 // (Sigma rules + correlations, login geography, billing audit-trail and X12 watches), store the
 // alerts and print how the five scripted attacks fared. `--generate DIR` only writes the files.
-// Each stage is one small function; a stage whose module is not installed is reported and skipped.
+// Each stage is one small function; a stage that fails with a ClaimGuardError is reported and the others still run.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ClaimGuardError, type Alert, type Event, type Store } from '../../core/index.ts';
 import {
   generateDemo, scoreAlerts, validateOptions, DEFAULT_DAYS, DEFAULT_END, DEFAULT_SEED, MIN_DAYS, MAX_DAYS,
@@ -13,15 +12,14 @@ import {
 } from '../../demo/index.ts';
 import { openStore, type SqliteStore } from '../../store/index.ts';
 import { ingestFiles, type IngestSummary } from '../../pipeline/index.ts';
-import type * as DetectModule from '../../detect/index.ts';
-import type * as BillingModule from '../../billing/index.ts';
-import type * as BaselineModule from '../../detect/baseline/index.ts';
-import type * as AuditTrailModule from '../../billing/audit-trail/index.ts';
+import * as detect from '../../detect/index.ts';
+import * as billing from '../../billing/index.ts';
+import { createLoginWatch } from '../../detect/index.ts';
+import { parseNetworkTable, parseRoster, createAuditTrailWatch } from '../../billing/index.ts';
+import { loadRuleDirs, DEFAULT_RULES_DIR } from './rules.ts';
 import { choice, parseCommandArgs } from '../args.ts';
 import type { CliIO, Command } from '../io.ts';
 
-/** The repository's own rules/ directory. */
-const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../../rules/', import.meta.url));
 
 const HELP = `Usage: claimguard demo [--seed N] [--days N] [--end YYYY-MM-DD] [--out DIR] [--data-dir DIR]
                       [--rules DIR]... [--format text|json]
@@ -104,31 +102,6 @@ function mb(bytes: number): string {
 // ------------------------------------------------------------------------------------------------
 // Stages
 
-/** Loads a domain module when a stage needs it, so one module that fails to load skips only its stages. */
-async function loadModule<T>(what: string, load: () => Promise<T>): Promise<T> {
-  try {
-    return await load();
-  } catch (e) {
-    throw new ClaimGuardError('INTERNAL', `${what} could not be loaded (${String((e as Error).message ?? e).split('\n')[0]})`, undefined, { cause: e });
-  }
-}
-const detectModule = (): Promise<typeof DetectModule> => loadModule('detect/', () => import('../../detect/index.ts'));
-const billingModule = (): Promise<typeof BillingModule> => loadModule('billing/', () => import('../../billing/index.ts'));
-
-/** The login-geography watch: from detect/'s face when it exports it, else from detect/baseline's. */
-async function baselineModule(): Promise<typeof BaselineModule> {
-  const d = await detectModule();
-  if ('createLoginWatch' in d) return d as unknown as typeof BaselineModule;
-  return loadModule('detect/baseline', () => import('../../detect/baseline/index.ts'));
-}
-
-/** The audit-trail watch and its tables: from billing/'s face when it exports them, else from billing/audit-trail's. */
-async function auditTrailModule(): Promise<typeof AuditTrailModule> {
-  const b = await billingModule();
-  if ('createAuditTrailWatch' in b) return b as unknown as typeof AuditTrailModule;
-  return loadModule('billing/audit-trail', () => import('../../billing/audit-trail/index.ts'));
-}
-
 /** Files and directories the generator owns inside its output directory. */
 const OWNED = ['README.md', 'attacks.json', 'company.json', 'windows', 'linux', 'm365', 'network', 'pm', 'x12', 'reference'];
 
@@ -206,8 +179,6 @@ export interface StageResult {
 export async function stageSigma(events: Event[], rulePaths: string[], cwd: string): Promise<StageResult> {
   const existing = rulePaths.filter((p) => existsSync(resolve(cwd, p)));
   if (existing.length === 0) return { name: 'sigma', alerts: [], skipped: `no rule directory found (${rulePaths.join(', ')})` };
-  const detect = await detectModule();
-  const { loadRuleDirs } = await loadModule('rules loader', () => import('./rules.ts'));
   const { set } = loadRuleDirs(existing, cwd);
   if (set.rules.length === 0) return { name: 'sigma', alerts: [], skipped: `no Sigma rules loaded from ${existing.join(', ')} (${set.errors.length} problems)` };
   const detector = detect.createDetector({ rules: set.rules, correlations: set.correlations });
@@ -223,8 +194,6 @@ function readTable(dir: string, rel: string): string {
 
 /** New country / impossible travel for VPN, Entra and SSH logins. */
 export async function stageLogins(events: Event[], dir: string): Promise<StageResult> {
-  const { createLoginWatch } = await baselineModule();
-  const { parseNetworkTable } = await auditTrailModule();
   const { table } = parseNetworkTable(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
   // The watch itself joins identities across sources ("dnguyen", "dnguyen@…" → one principal) and
   // compares countries as ISO codes whatever the source writes ("United States" from FortiGate, "US"
@@ -237,7 +206,6 @@ export async function stageLogins(events: Event[], dir: string): Promise<StageRe
 
 /** Billing-application audit trail against the roster, the office's hours and each user's history. */
 export async function stageAuditTrail(events: Event[], dir: string): Promise<StageResult> {
-  const { parseRoster, parseNetworkTable, createAuditTrailWatch } = await auditTrailModule();
   const roster = parseRoster(readTable(dir, ROSTER_FILE), ROSTER_FILE, 'America/Chicago');
   const { table } = parseNetworkTable(readTable(dir, NETWORKS_FILE), NETWORKS_FILE);
   const watch = createAuditTrailWatch({
@@ -257,7 +225,6 @@ export async function stageAuditTrail(events: Event[], dir: string): Promise<Sta
 
 /** X12 835 remittance watch (payment redirection) and 837 claim watch over the files in time order. */
 export async function stageX12(dir: string, truth: GroundTruth): Promise<StageResult> {
-  const billing = await billingModule();
   const files: string[] = [];
   for (const sub of X12_DIRS) {
     const abs = join(dir, sub);
