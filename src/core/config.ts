@@ -9,8 +9,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type Document } from 'yaml';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node as YamlNode, Document } from 'yaml';
+import type * as YamlLib from 'yaml';
+import type { z as Zod } from 'zod';
 import { ClaimGuardError, type Location } from './errors.ts';
 import { isValidTimeZone } from './time.ts';
 
@@ -20,64 +22,78 @@ export const DEFAULT_HTTP_MAX_BODY_BYTES = 10 * 1024 * 1024; // 10 MiB per POST 
 export const DEFAULT_SYSLOG_MAX_MESSAGE_BYTES = 64 * 1024; // 64 KiB per syslog message
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
-const port = z.number().int().min(0).max(65535);
-const host = z.string().min(1);
-const nonEmpty = z.string().min(1);
-const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (a SHA-256 digest)');
+// `yaml` and `zod` load on first use, not at import: core/index.ts re-exports this file, and most
+// commands never read a configuration, so they should not pay ~0.1–0.25 s of module loading per start.
+const requireLib = createRequire(import.meta.url);
+let yamlLib: typeof YamlLib | undefined;
+const yaml = (): typeof YamlLib => (yamlLib ??= requireLib('yaml') as typeof YamlLib);
+let schemas: Schemas | undefined;
+const getSchemas = (): Schemas => (schemas ??= buildSchemas((requireLib('zod') as { z: typeof Zod }).z));
 
-const httpSource = z.strictObject({
-  name: nonEmpty,
-  /** SHA-256 (hex) of the bearer token; the token itself never sits in the file. */
-  tokenSha256: sha256Hex.optional(),
-  /** Or: the name of an environment variable holding the token. */
-  tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
-}).refine((s) => (s.tokenSha256 === undefined) !== (s.tokenEnv === undefined), { message: 'give exactly one of tokenSha256 or tokenEnv' });
+type Schemas = ReturnType<typeof buildSchemas>;
 
-/** Column map for CSV exports: canonical field → column header (case-insensitive match). */
-const csvMap = z.strictObject({
-  time: nonEmpty.optional(),
-  user: nonEmpty.optional(),
-  action: nonEmpty.optional(),
-  patient_id: nonEmpty.optional(),
-  claim_id: nonEmpty.optional(),
-  account_id: nonEmpty.optional(),
-  host: nonEmpty.optional(),
-  src_ip: nonEmpty.optional(),
-  outcome: nonEmpty.optional(),
-  /** Sigma logsource for rows read with this map; default {product: billing, service: audit}. */
-  logsource: z.strictObject({ product: nonEmpty.optional(), category: nonEmpty.optional(), service: nonEmpty.optional() }).optional(),
-});
+/** The file schema, built on first use (zod loads lazily). */
+function buildSchemas(z: typeof Zod) {
+  const port = z.number().int().min(0).max(65535);
+  const host = z.string().min(1);
+  const nonEmpty = z.string().min(1);
+  const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (a SHA-256 digest)');
 
-const fileSchema = z.strictObject({
-  dataDir: nonEmpty.optional(),
-  tenant: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "_", "." or "-"').optional(),
-  retentionDays: z.number().int().min(1).max(36500).optional(),
-  timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Chicago or UTC').optional(),
-  listeners: z.strictObject({
-    syslog: z.strictObject({
-      host: host.optional(),
-      maxMessageBytes: z.number().int().min(480).max(16 * 1024 * 1024).optional(),
-      udp: z.strictObject({ port, host: host.optional() }).optional(),
-      tcp: z.strictObject({ port, host: host.optional() }).optional(),
-      tls: z.strictObject({ port, host: host.optional(), cert: nonEmpty, key: nonEmpty, ca: nonEmpty.optional() }).optional(),
+  const httpSource = z.strictObject({
+    name: nonEmpty,
+    /** SHA-256 (hex) of the bearer token; the token itself never sits in the file. */
+    tokenSha256: sha256Hex.optional(),
+    /** Or: the name of an environment variable holding the token. */
+    tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  }).refine((s) => (s.tokenSha256 === undefined) !== (s.tokenEnv === undefined), { message: 'give exactly one of tokenSha256 or tokenEnv' });
+
+  /** Column map for CSV exports: canonical field → column header (case-insensitive match). */
+  const csvMap = z.strictObject({
+    time: nonEmpty.optional(),
+    user: nonEmpty.optional(),
+    action: nonEmpty.optional(),
+    patient_id: nonEmpty.optional(),
+    claim_id: nonEmpty.optional(),
+    account_id: nonEmpty.optional(),
+    host: nonEmpty.optional(),
+    src_ip: nonEmpty.optional(),
+    outcome: nonEmpty.optional(),
+    /** Sigma logsource for rows read with this map; default {product: billing, service: audit}. */
+    logsource: z.strictObject({ product: nonEmpty.optional(), category: nonEmpty.optional(), service: nonEmpty.optional() }).optional(),
+  });
+
+  const fileSchema = z.strictObject({
+    dataDir: nonEmpty.optional(),
+    tenant: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "_", "." or "-"').optional(),
+    retentionDays: z.number().int().min(1).max(36500).optional(),
+    timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Chicago or UTC').optional(),
+    listeners: z.strictObject({
+      syslog: z.strictObject({
+        host: host.optional(),
+        maxMessageBytes: z.number().int().min(480).max(16 * 1024 * 1024).optional(),
+        udp: z.strictObject({ port, host: host.optional() }).optional(),
+        tcp: z.strictObject({ port, host: host.optional() }).optional(),
+        tls: z.strictObject({ port, host: host.optional(), cert: nonEmpty, key: nonEmpty, ca: nonEmpty.optional() }).optional(),
+      }).optional(),
+      http: z.strictObject({
+        host: host.optional(),
+        port: port.optional(),
+        maxBodyBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
+        sources: z.array(httpSource).optional(),
+      }).optional(),
+      tail: z.array(z.strictObject({ path: nonEmpty, format: nonEmpty.optional(), source: nonEmpty.optional() })).optional(),
     }).optional(),
-    http: z.strictObject({
-      host: host.optional(),
-      port: port.optional(),
-      maxBodyBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
-      sources: z.array(httpSource).optional(),
+    formats: z.strictObject({
+      csv: z.strictObject({ maps: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'map names are letters, digits, "_" or "-"'), csvMap).optional() }).optional(),
+      jsonl: z.strictObject({ timeField: nonEmpty.optional() }).optional(),
     }).optional(),
-    tail: z.array(z.strictObject({ path: nonEmpty, format: nonEmpty.optional(), source: nonEmpty.optional() })).optional(),
-  }).optional(),
-  formats: z.strictObject({
-    csv: z.strictObject({ maps: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'map names are letters, digits, "_" or "-"'), csvMap).optional() }).optional(),
-    jsonl: z.strictObject({ timeField: nonEmpty.optional() }).optional(),
-  }).optional(),
-});
+  });
+  return { csvMap, fileSchema };
+}
 
-type FileConfig = z.infer<typeof fileSchema>;
+type FileConfig = Zod.infer<Schemas['fileSchema']>;
 
-export type CsvColumnMap = z.infer<typeof csvMap>;
+export type CsvColumnMap = Zod.infer<Schemas['csvMap']>;
 
 /** The resolved configuration every component receives. */
 export interface Config {
@@ -150,6 +166,7 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
 
 /** Where in the YAML a schema path points: the deepest node that exists (or the key, for unknown keys). */
 function yamlLocation(doc: Document, lc: LineCounter, path: PropertyKey[], file: string | undefined, unknownKey?: string): Location {
+  const { isMap, isScalar } = yaml();
   let node: unknown = doc.contents;
   let found: YamlNode | undefined = doc.contents ?? undefined;
   for (const key of path) {
@@ -180,6 +197,7 @@ function yamlLocation(doc: Document, lc: LineCounter, path: PropertyKey[], file:
  * error locations and to resolve relative paths (against its directory; else `cwd`).
  */
 export function parseConfig(text: string, opts: { cwd: string; env: Record<string, string | undefined>; file?: string }): Config {
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const fileLoc = (offset: number): Location => {
@@ -215,7 +233,7 @@ export function parseConfig(text: string, opts: { cwd: string; env: Record<strin
     envSource.set(o.path.join('.'), o.name);
   }
 
-  const parsed = fileSchema.safeParse(data);
+  const parsed = getSchemas().fileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path as PropertyKey[];
