@@ -266,7 +266,18 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
   if (field === null) {
     const kwStr = !all && !cased && groups.every((g) => g.alts.every((a) => keywordVal(a).k === 'str'));
     let anyKw: ((s: string) => boolean) | undefined;
-    positive = (view) => {
+    // All values `*literal*` (without NUL): test the NUL-joined folded values once.
+    const kwJoin = kwStr && groups.every((g) => g.alts.every((a) => {
+      const p = (keywordVal(a) as { s: SigmaString }).s.parts;
+      return p.length === 3 && p[0] === STAR && p[2] === STAR && typeof p[1] === 'string' && p[1].length > 0 && !p[1].includes('\u0000');
+    }));
+    if (kwJoin) {
+      let joined: ((s: string) => boolean) | undefined;
+      positive = (view) => {
+        joined ??= compileStringSet(groups.flatMap((g) => g.alts.map((a) => (keywordVal(a) as { s: SigmaString }).s)), true);
+        return joined(view.keywordJoined());
+      };
+    } else positive = (view) => {
       const kv = view.keywordValues();
       if (kwStr) anyKw ??= compileStringSet(groups.flatMap((g) => g.alts.map((a) => (keywordVal(a) as { s: SigmaString }).s)), true);
       if (anyKw) { for (let i = 0; i < kv.f.length; i++) if (anyKw(kv.f[i])) return true; return false; }

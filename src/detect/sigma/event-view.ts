@@ -19,6 +19,7 @@ export class EventView {
   private strs = new Map<string, string | typeof NONE>();
   private folds = new Map<string, string | typeof NONE>();
   private keywordCache: { s: string[]; f: string[] } | undefined;
+  private joinedCache: string | undefined;
   private squashed: Map<string, string> | null | undefined;
 
   constructor(fields: Fields, alias?: Record<string, string>) {
@@ -80,6 +81,14 @@ export class EventView {
     collectStrings(this.fields, s, 0);
     this.keywordCache = { s, f: s.map((x) => x.toLowerCase()) };
     return this.keywordCache;
+  }
+
+  /**
+   * Every folded value joined by NUL: a literal without NUL occurs in some value exactly when it
+   * occurs in this string, so keyword `contains` sets run once per event instead of once per value.
+   */
+  keywordJoined(): string {
+    return (this.joinedCache ??= this.keywordValues().f.join('\u0000'));
   }
 }
 

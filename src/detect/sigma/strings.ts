@@ -181,6 +181,54 @@ export function gramKey(s: string, i: number): number {
   return (((((s.charCodeAt(i) * 65599 + s.charCodeAt(i + 1)) & 0x3fffffff) * 65599 + s.charCodeAt(i + 2)) & 0x3fffffff) * 65599 + s.charCodeAt(i + 3)) & 0x3fffffff;
 }
 
+/**
+ * Which 4-character grams (hashed to 16 bits) occur in a string: one pass over the string, shared by
+ * every rule that tests the same field value of the same event (a small pool keyed by the string
+ * itself). A clear slot proves a gram absent; a set slot is only a hint, verified with includes().
+ */
+const GRAM_SLOTS = 1 << 16;
+const POOL = 8;
+const poolStr: (string | undefined)[] = new Array<string | undefined>(POOL).fill(undefined);
+const poolStamp: Int32Array[] = Array.from({ length: POOL }, () => new Int32Array(GRAM_SLOTS));
+const poolGen = new Int32Array(POOL);
+/** Whether the pooled string has a character above U+00FF. */
+const poolWide = new Uint8Array(POOL);
+let poolNext = 0;
+
+export function gramSlot(key: number): number {
+  return (key ^ (key >>> 16)) & (GRAM_SLOTS - 1);
+}
+
+/** The pool entry for s (indexed on first request). */
+function gramTable(s: string): number {
+  for (let i = 0; i < POOL; i++) if (poolStr[i] === s) return i;
+  const t = poolNext;
+  poolNext = (poolNext + 1) % POOL;
+  const gen = (poolGen[t] = (poolGen[t] + 1) | 0) === 0 ? (poolGen[t] = 1) : poolGen[t];
+  if (gen === 1) poolStamp[t].fill(0);
+  const st = poolStamp[t];
+  let max = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > max) max = c;
+    if (i + 4 <= s.length) st[gramSlot(gramKey(s, i))] = gen;
+  }
+  poolWide[t] = max > 0xff ? 1 : 0;
+  poolStr[t] = s;
+  return t;
+}
+
+function isWide(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return true;
+  return false;
+}
+
+/** Strings shorter than this are scanned directly (indexing them costs more than it saves). */
+const INDEX_MIN = 160;
+const BLOOM_MASK = 127;
+
+interface Needle { lit: string; off: number }
+
 export function compileStringSet(values: SigmaString[], fold: boolean): StringTest {
   if (values.length < 6) {
     const fns = values.map((v) => compileSigmaString(v, fold).test);
@@ -188,8 +236,9 @@ export function compileStringSet(values: SigmaString[], fold: boolean): StringTe
   }
   const exact = new Set<string>();
   const base = new Set<string>();
-  const grams = new Map<number, string[]>();
-  const short = new Map<number, string[]>();
+  const long: string[] = [];
+  const short: string[] = [];
+  const shortWide: string[] = [];
   const rest: StringTest[] = [];
   values.forEach((v) => {
     const parts = v.parts.map((p) => (typeof p === 'string' && fold ? p.toLowerCase() : p));
@@ -200,40 +249,65 @@ export function compileStringSet(values: SigmaString[], fold: boolean): StringTe
     }
     if (parts.length === 3 && parts[0] === STAR && parts[2] === STAR && typeof parts[1] === 'string' && parts[1].length > 0) {
       const lit = parts[1];
-      if (lit.length >= 4) {
-        const g = gramKey(lit, 0);
-        const l = grams.get(g);
-        if (l) l.push(lit); else grams.set(g, [lit]);
-      } else {
-        const c = lit.charCodeAt(0);
-        const l = short.get(c);
-        if (l) l.push(lit); else short.set(c, [lit]);
-      }
+      if (lit.length >= 4) long.push(lit);
+      else if (isWide(lit)) shortWide.push(lit);
+      else short.push(lit);
       return;
     }
     rest.push(compileSigmaString(v, fold).test);
   });
+  // Each long literal is filed under its rarest 4-character gram within this set (so a common
+  // prefix such as "md5=" does not put every literal in one bucket).
+  const freq = new Map<number, number>();
+  for (const lit of long) for (let i = 0; i + 4 <= lit.length; i++) { const g = gramKey(lit, i); freq.set(g, (freq.get(g) ?? 0) + 1); }
+  const grams = new Map<number, Needle[]>();
+  for (const lit of long) {
+    let best = 0;
+    let n = Infinity;
+    for (let i = 0; i + 4 <= lit.length; i++) { const c = freq.get(gramKey(lit, i))!; if (c < n) { n = c; best = i; } }
+    const g = gramKey(lit, best);
+    const l = grams.get(g);
+    if (l) l.push({ lit, off: best }); else grams.set(g, [{ lit, off: best }]);
+  }
   const hasExact = exact.size > 0;
   const hasBase = base.size > 0;
   const hasGrams = grams.size > 0;
-  const hasShort = short.size > 0;
+  const hasShortWide = shortWide.length > 0;
+  // Needle-driven form of the gram table: slot of each first gram, and the literals filed under it.
+  // A 4096-bit filter of the filed grams, so most positions of a short string cost no Map lookup.
+  const bloom = new Int32Array(BLOOM_MASK + 1);
+  for (const k of grams.keys()) bloom[(k >>> 5) & BLOOM_MASK] |= 1 << (k & 31);
+  const gSlots = Int32Array.from([...grams.keys()].map(gramSlot));
+  const gLits = [...grams.values()];
+  const nG = gSlots.length;
   return (s) => {
     if (hasExact && exact.has(s)) return true;
     if (hasBase) {
       const at = s.lastIndexOf('\\');
       if (at >= 0 && base.has(s.slice(at + 1))) return true;
     }
-    if (hasGrams) {
-      for (let i = 0; i + 4 <= s.length; i++) {
-        const l = grams.get(gramKey(s, i));
-        if (l) for (const lit of l) if (s.startsWith(lit, i)) return true;
+    if (hasGrams && s.length >= 4) {
+      if (s.length < INDEX_MIN) {
+        for (let i = 0; i + 4 <= s.length; i++) {
+          const k = gramKey(s, i);
+          if ((bloom[(k >>> 5) & BLOOM_MASK] & (1 << (k & 31))) === 0) continue;
+          const l = grams.get(k);
+          if (l) for (const nd of l) if (i >= nd.off && s.startsWith(nd.lit, i - nd.off)) return true;
+        }
+      } else {
+        const t = gramTable(s);
+        const st = poolStamp[t];
+        const gen = poolGen[t];
+        for (let k = 0; k < nG; k++) {
+          if (st[gSlots[k]] !== gen) continue;
+          const l = gLits[k];
+          for (let j = 0; j < l.length; j++) if (s.includes(l[j].lit)) return true;
+        }
       }
     }
-    if (hasShort) {
-      for (let i = 0; i < s.length; i++) {
-        const l = short.get(s.charCodeAt(i));
-        if (l) for (const lit of l) if (s.startsWith(lit, i)) return true;
-      }
+    for (let i = 0; i < short.length; i++) if (s.includes(short[i])) return true;
+    if (hasShortWide && (s.length >= INDEX_MIN ? poolWide[gramTable(s)] === 1 : isWide(s))) {
+      for (let i = 0; i < shortWide.length; i++) if (s.includes(shortWide[i])) return true;
     }
     for (let i = 0; i < rest.length; i++) if (rest[i](s)) return true;
     return false;
