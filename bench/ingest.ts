@@ -1,8 +1,9 @@
 // Ingest benchmarks. Run: npm run bench  (or node_modules/.bin/node bench/ingest.ts [--lines N] [--http-events N])
 //
 // Prints, each with its ratio to a raw node:sqlite baseline measured in the same run:
-//  (a) parse → store: the loghub Linux auth log replicated to ≥ 1M lines, read by the syslog format
-//      reader, completed into Events and stored in batches of 1,000 (one transaction each);
+//  (a) parse → store: the loghub Linux auth log replicated to ≥ 1M lines (one file), ingested by
+//      `ingestFiles` — what `claimguard ingest` runs: the syslog reader in a worker thread, events
+//      completed and stored in batches of 1,000 (one transaction each) on the main thread;
 //  (b) durable HTTP ingest: the real `claimguard serve` process, 4 concurrent clients POSTing NDJSON
 //      batches of 1,000 events; a batch counts when its 200 (sent after commit) arrives.
 // Baseline: the same events as pre-serialised rows inserted with one prepared statement, 1,000 rows per
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newId } from '../src/core/index.ts';
 import { syslogReader } from '../src/ingest/formats/syslog.ts';
-import { IngestPipeline } from '../src/pipeline/index.ts';
+import { ingestFiles } from '../src/pipeline/index.ts';
 import { openStore, type SyncMode } from '../src/store/index.ts';
 import { SHARED_DATA, REPO_ROOT } from '../test/helpers/data.ts';
 
@@ -43,10 +44,12 @@ const copies = Math.ceil(MIN_LINES / linesPerCopy);
 const totalLines = copies * linesPerCopy;
 say(`input: ${source} (${fmt(linesPerCopy)} lines) × ${copies} = ${fmt(totalLines)} lines`);
 
+const withNl = text[text.length - 1] === 10 ? text : Buffer.concat([text, Buffer.from('\n')]);
 async function* replicated(): AsyncGenerator<Uint8Array> {
-  const withNl = text[text.length - 1] === 10 ? text : Buffer.concat([text, Buffer.from('\n')]);
   for (let i = 0; i < copies; i++) for (let o = 0; o < withNl.length; o += 256 * 1024) yield withNl.subarray(o, o + 256 * 1024);
 }
+const bigFile = join(work, 'Linux_full.log');
+writeFileSync(bigFile, Buffer.concat(Array.from({ length: copies }, () => withNl)));
 
 // --------------------------------------------------------------------------------------------
 // Baseline: raw prepared-statement inserts of pre-serialised rows.
@@ -82,16 +85,9 @@ async function parseToStore(): Promise<{ parseOnly: number; parseStore: number; 
   say(`(a) parse only: ${fmt(parseOnly)} lines/s (${fmt(n)} events)`);
 
   const store = openStore({ dataDir: join(work, 'parse-store') });
-  const pipeline = new IngestPipeline({ store, tenant: 'default' });
-  let parsed: Parameters<IngestPipeline['complete']>[0] = [];
-  let stored = 0, errors = 0;
   t0 = performance.now();
-  for await (const r of syslogReader.read(replicated(), { file: 'Linux_full.log', referenceTime: ref, keepRaw: true })) {
-    if (!r.ok) { errors++; continue; }
-    parsed.push(r.event);
-    if (parsed.length === BATCH) { stored += store.events.insertBatch(pipeline.complete(parsed, 'Linux_full.log')); parsed = []; }
-  }
-  if (parsed.length) stored += store.events.insertBatch(pipeline.complete(parsed, 'Linux_full.log'));
+  const summary = await ingestFiles({ paths: [bigFile], store, tenant: 'default', format: 'syslog', batchSize: BATCH, referenceTime: ref, keepRaw: true });
+  const stored = summary.stored, errors = summary.rejected + summary.failedInputs;
   const parseStore = rate(totalLines, performance.now() - t0);
   if (store.events.count() !== stored) throw new Error(`stored ${stored} but the table holds ${store.events.count()}`);
   store.close();

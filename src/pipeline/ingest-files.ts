@@ -3,16 +3,26 @@
 // batches, each batch one transaction. Located errors are counted and the first `maxErrors` kept;
 // the good records of a file still flow past its bad ones. A store failure stops the run (it is a
 // failure, not bad input) after reporting what was already committed.
-import { basename } from 'node:path';
-import { ClaimGuardError, newId, type Event, type Store } from '../core/index.ts';
-import { readInputBatches } from '../ingest/index.ts';
+//
+// Reading and parsing run in a worker thread (ingest-worker.ts) while this thread stores: parsing the
+// next records overlaps the inserts and the commit (fsync) of the previous batch. Only this thread
+// writes to the store, so the summary counts exactly what was committed. The worker stays at most a
+// few chunks ahead (it waits for acknowledgements), so memory is bounded whatever the input size.
+import { Worker } from 'node:worker_threads';
+import { ClaimGuardError, type Event, type Fields, type Store } from '../core/index.ts';
+import { ROW_COLUMNS, type IngestErrorRow, type RowValue, type WorkerJob, type WorkerMessage } from './ingest-protocol.ts';
+
+export type { IngestErrorRow } from './ingest-protocol.ts';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 export const DEFAULT_MAX_ERRORS = 100;
 
 export interface IngestFilesOptions {
   paths: string[];
-  /** The store's event repository is all this needs. */
+  /**
+   * The store's event repository is all this needs. A repository with `insertRows` (the SQLite one)
+   * receives the worker's flat rows directly; any other gets Event objects through insertBatch.
+   */
   store: Pick<Store, 'events'>;
   tenant: string;
   /** "auto" (default) or a format name. */
@@ -29,7 +39,6 @@ export interface IngestFilesOptions {
   /** Called at most every `progressEveryMs` (and at each file start) with running totals. */
   onProgress?: (p: IngestProgress) => void;
   progressEveryMs?: number;
-  now?: () => number;
 }
 
 export interface IngestProgress {
@@ -40,16 +49,6 @@ export interface IngestProgress {
   totalBytes: number;
   stored: number;
   rejected: number;
-}
-
-export interface IngestErrorRow {
-  file: string;
-  /** 1-based line, null when the error concerns the whole file or has only a byte offset. */
-  line: number | null;
-  offset?: number;
-  record?: number;
-  code: string;
-  reason: string;
 }
 
 export interface IngestFileStats {
@@ -71,19 +70,41 @@ export interface IngestSummary {
   files: IngestFileStats[];
 }
 
-/** True when an error concerns a whole input rather than one record. */
-function isInputError(code: string): boolean {
-  return code === 'INPUT_NOT_FOUND' || code === 'INPUT_READ' || code === 'INGEST_FORMAT_UNKNOWN';
+/** The optional fast path of a repository: events as flat column values (see SqliteEventRepository). */
+interface RowWriter { insertRows(rows: readonly RowValue[]): number }
+
+function hasRowWriter(repo: object): repo is RowWriter {
+  return typeof (repo as Partial<RowWriter>).insertRows === 'function';
+}
+
+/** Flat rows back to Events, for repositories without insertRows. */
+function rowsToEvents(rows: readonly RowValue[]): Event[] {
+  const out: Event[] = [];
+  for (let o = 0; o < rows.length; o += ROW_COLUMNS) {
+    const e: Event = {
+      id: rows[o] as string, time: rows[o + 1] as number, ingested: rows[o + 2] as number, tenant: rows[o + 3] as string,
+      source: rows[o + 4] as string, logsource: {}, fields: JSON.parse(rows[o + 8] as string) as Fields,
+    };
+    if (rows[o + 5] !== null) e.logsource.product = rows[o + 5] as string;
+    if (rows[o + 6] !== null) e.logsource.category = rows[o + 6] as string;
+    if (rows[o + 7] !== null) e.logsource.service = rows[o + 7] as string;
+    if (rows[o + 9] !== null) e.raw = rows[o + 9] as string;
+    out.push(e);
+  }
+  return out;
 }
 
 export async function ingestFiles(opts: IngestFilesOptions): Promise<IngestSummary> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
-  const now = opts.now ?? Date.now;
   const summary: IngestSummary = { stored: 0, rejected: 0, failedInputs: 0, errors: [], moreErrors: 0, files: [] };
   const perFile = new Map<string, IngestFileStats>();
-  let batch: Event[] = [];
-  let batchFiles: IngestFileStats[] = [];
+  const repo = opts.store.events;
+  const write = hasRowWriter(repo) ? (rows: RowValue[]): number => repo.insertRows(rows) : (rows: RowValue[]): number => repo.insertBatch(rowsToEvents(rows));
+  const batchValues = batchSize * ROW_COLUMNS;
+  let batch: RowValue[] = [];
+  /** Which file each run of events in the batch came from (a batch may span files). */
+  let batchFiles: { stats: IngestFileStats; n: number }[] = [];
   let bytesRead = 0;
   let totalBytes = 0;
   let fileName = '', fileIndex = 0, fileCount = 0;
@@ -102,16 +123,13 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<IngestSumma
     if (batch.length === 0) return;
     let stored: number;
     try {
-      stored = opts.store.events.insertBatch(batch);
+      stored = write(batch);
     } catch (e) {
       if (e instanceof ClaimGuardError) throw e;
-      throw new ClaimGuardError('STORE_WRITE', `storing a batch of ${batch.length} events failed: ${(e as Error).message}`, undefined, { cause: e });
+      throw new ClaimGuardError('STORE_WRITE', `storing a batch of ${batch.length / ROW_COLUMNS} events failed: ${(e as Error).message}`, undefined, { cause: e });
     }
     summary.stored += stored;
-    // Attribute per file (a batch may span files).
-    const counts = new Map<IngestFileStats, number>();
-    for (const s of batchFiles) counts.set(s, (counts.get(s) ?? 0) + 1);
-    for (const [s, n] of counts) s.stored += n;
+    for (const { stats, n } of batchFiles) stats.stored += n;
     batch = [];
     batchFiles = [];
     progress(false);
@@ -128,62 +146,84 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<IngestSumma
     return s;
   };
 
-  const inputs = readInputBatches(opts.paths, {
+  const onRecords = (m: Extract<WorkerMessage, { t: 'records' }>): void => {
+    const s = stats(m.file, m.format);
+    bytesRead = m.bytes;
+    const rows = m.rows;
+    let o = 0;
+    while (o < rows.length) {
+      const take = Math.min(rows.length - o, batchValues - batch.length);
+      for (let k = o; k < o + take; k++) batch.push(rows[k]);
+      const last = batchFiles[batchFiles.length - 1];
+      if (last?.stats === s) last.n += take / ROW_COLUMNS;
+      else batchFiles.push({ stats: s, n: take / ROW_COLUMNS });
+      o += take;
+      if (batch.length >= batchValues) flush();
+    }
+    summary.failedInputs += m.failedInputs;
+    summary.rejected += m.rejected;
+    s.rejected += m.rejected;
+    for (const row of m.errors) {
+      if (summary.errors.length < maxErrors) summary.errors.push(row);
+      else summary.moreErrors++;
+    }
+    summary.moreErrors += m.moreErrors;
+    progress(false);
+  };
+
+  const job: WorkerJob = {
+    paths: opts.paths,
     format: opts.format ?? 'auto',
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.referenceTime !== undefined ? { referenceTime: opts.referenceTime } : {}),
     ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
     keepRaw: opts.keepRaw ?? false,
     ...(opts.formatOptions ? { formatOptions: opts.formatOptions } : {}),
-    onFile: (info) => {
-      fileName = info.file;
-      fileIndex = info.index;
-      fileCount = info.count;
-      if (info.index === 1) totalBytes = 0;
-      totalBytes += info.size;
-      progress(true);
-    },
-    onBytes: (n) => { bytesRead += n; },
-  });
-
-  for await (const { file, format, results } of inputs) {
-    const s = stats(file, format);
-    const source = opts.source ?? basename(file);
-    for (const result of results) {
-      if (result.ok) {
-        const p = result.event;
-        const t = now();
-        const event: Event = {
-          id: newId(t),
-          time: p.time,
-          ingested: t,
-          tenant: opts.tenant,
-          source: opts.source ?? p.source ?? source,
-          logsource: p.logsource,
-          fields: p.fields,
-        };
-        if (p.raw !== undefined) event.raw = p.raw;
-        batch.push(event);
-        batchFiles.push(s);
-        if (batch.length >= batchSize) flush();
-        continue;
-      }
-      const err = result.error;
-      if (isInputError(err.code)) summary.failedInputs++;
-      else { summary.rejected++; s.rejected++; }
-      if (summary.errors.length < maxErrors) {
-        const loc = err.location ?? {};
-        const row: IngestErrorRow = { file: loc.file ?? file, line: loc.line ?? null, code: err.code, reason: err.message };
-        if (loc.offset !== undefined) row.offset = loc.offset;
-        if (loc.record !== undefined) row.record = loc.record;
-        summary.errors.push(row);
-      } else {
-        summary.moreErrors++;
-      }
-    }
-    progress(false);
+    tenant: opts.tenant,
+    ...(opts.source !== undefined ? { source: opts.source } : {}),
+    maxErrors,
+  };
+  const worker = new Worker(new URL('./ingest-worker.ts', import.meta.url), { workerData: job });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let finished = false;
+      const fail = (e: unknown): void => { if (!finished) { finished = true; reject(e); } };
+      worker.on('message', (m: WorkerMessage) => {
+        if (finished) return;
+        try {
+          switch (m.t) {
+            case 'file':
+              fileName = m.file;
+              fileIndex = m.index;
+              fileCount = m.count;
+              if (m.index === 1) totalBytes = 0;
+              totalBytes += m.size;
+              progress(true);
+              break;
+            case 'records':
+              onRecords(m);
+              worker.postMessage(0); // acknowledgement: the worker may read further
+              break;
+            case 'done':
+              bytesRead = m.bytes;
+              flush();
+              finished = true;
+              resolve();
+              break;
+            case 'fail':
+              fail(new ClaimGuardError('INPUT_READ', `reading the inputs failed: ${m.message}`));
+              break;
+          }
+        } catch (e) {
+          fail(e);
+        }
+      });
+      worker.on('error', (e) => fail(new ClaimGuardError('INPUT_READ', `the ingest reader stopped: ${e.message}`, undefined, { cause: e })));
+      worker.on('exit', (code) => fail(new ClaimGuardError('INPUT_READ', `the ingest reader exited early (status ${code})`)));
+    });
+  } finally {
+    await worker.terminate();
   }
-  flush();
   progress(true);
   return summary;
 }

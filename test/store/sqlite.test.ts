@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openStore, DB_FILE, loadMigrations, migrate } from '../../src/store/index.ts';
-import { ClaimGuardError, type Alert, type Finding } from '../../src/core/index.ts';
+import { ClaimGuardError, type Alert, type Event, type Finding } from '../../src/core/index.ts';
 import { event, tempDir } from './helpers.ts';
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
@@ -78,6 +78,21 @@ test('a batch is stored whole or not at all', (t) => {
   const batch = [event(T0, { n: 2 }), event(T0, { n: 3 }), { ...a }]; // duplicate id → constraint failure
   assert.throws(() => s.events.insertBatch(batch), (e: unknown) => e instanceof ClaimGuardError && e.code === 'STORE_WRITE' && e.location?.record === 3);
   assert.equal(s.events.count(), 1);
+});
+
+test('flat rows (the file-ingest fast path) read back as the same events, and are stored whole or not at all', (t) => {
+  const s = openStore({ dataDir: tempDir(t) });
+  t.after(() => s.close());
+  const a = event(T0, { user: 'alice', n: 1 });
+  const b: Event = { ...event(T0 + 1, { nested: { x: [1, 'two'] } }), logsource: { product: 'linux', service: 'sshd' }, raw: 'line two' };
+  const flat = (e: Event) => [e.id, e.time, e.ingested, e.tenant, e.source, e.logsource.product ?? null,
+    e.logsource.category ?? null, e.logsource.service ?? null, JSON.stringify(e.fields), e.raw ?? null];
+  assert.equal(s.events.insertRows([...flat(a), ...flat(b)]), 2);
+  assert.deepEqual(s.events.query({}), [a, b]);
+  const c = event(T0 + 2, { n: 3 });
+  assert.throws(() => s.events.insertRows([...flat(c), ...flat(a)]), (e: unknown) => e instanceof ClaimGuardError && e.code === 'STORE_WRITE' && e.location?.record === 2);
+  assert.throws(() => s.events.insertRows(flat(c).slice(1)), (e: unknown) => e instanceof ClaimGuardError && e.code === 'STORE_WRITE');
+  assert.equal(s.events.count(), 2);
 });
 
 test('an idempotency key stores a batch once and reports the replay', (t) => {
