@@ -18,7 +18,8 @@ export interface CompileProblem { code: ErrorCode; message: string; path: YamlPa
 /**
  * A necessary literal condition for the router: the field's folded value equals `value` ('eq'), or
  * the part after its last backslash ('base\\') or slash ('base/') equals `value`, or the folded
- * value contains `value` ('sub', at least WITNESS_GRAM characters). A list of
+ * value contains `value` ('sub', any non-empty literal; the router indexes those of WITNESS_GRAM or
+ * more characters by a gram and shorter ones by their first character). A list of
  * witnesses means at least one holds whenever the rule matches.
  */
 export interface Witness { field: string; kind: 'eq' | 'base\\' | 'base/' | 'sub'; value: string }
@@ -408,7 +409,7 @@ function altWitness(field: string, a: Val): Witness | undefined {
   if (a.k === 'num') return { field, kind: 'eq', value: a.text };
   if (a.k === 're') {
     const lit = regexLiteral(a.src.replace(/^\(\?[ims]+\)/, ''));
-    return lit.length >= WITNESS_GRAM ? { field, kind: 'sub', value: lit.toLowerCase() } : undefined;
+    return lit.length > 0 && !SIGMA_CHARS.test(lit) ? { field, kind: 'sub', value: lit.toLowerCase() } : undefined;
   }
   if (a.k !== 'str' || a.s.bytes) return undefined;
   const p = a.s.parts;
@@ -423,13 +424,28 @@ function altWitness(field: string, a: Val): Witness | undefined {
   // Otherwise: the longest literal run must occur in the folded value (QMARK splits runs too).
   let best = '';
   for (const x of p) if (typeof x === 'string' && x.length > best.length) best = x;
-  if (best.length >= WITNESS_GRAM) return { field, kind: 'sub', value: best.toLowerCase() };
+  if (best.length > 0 && !SIGMA_CHARS.test(best)) return { field, kind: 'sub', value: best.toLowerCase() };
   return undefined;
 }
 
+/** Greek sigma folds by context (final ς), so a literal with it is no safe substring witness. */
+const SIGMA_CHARS = /[Σσς]/;
+
+/**
+ * How likely a witness list lets an event through (lower is better), so AND picks the most selective
+ * side: an exact value or path component is rare; a substring the rarer the longer it is; a file
+ * extension (".exe") is in almost every path.
+ */
+function subCost(v: string): number {
+  if (v.length < WITNESS_GRAM) return 48;
+  if (v.length <= 5) return v[0] === '.' ? 64 : 12;
+  if (v.length <= 7) return 5;
+  return 3;
+}
 function cost(ws: Witness[]): number {
   let c = 0;
-  for (const w of ws) c += w.kind === 'sub' ? 4 : 1;
+  // EventID is routed on already (each plan is for one EventID), so its witnesses narrow nothing.
+  for (const w of ws) c += w.field === 'EventID' ? 100 : w.kind === 'sub' ? subCost(w.value) : 1;
   return c;
 }
 

@@ -88,7 +88,11 @@ export class EventView {
    * occurs in this string, so keyword `contains` sets run once per event instead of once per value.
    */
   keywordJoined(): string {
-    return (this.joinedCache ??= this.keywordValues().f.join('\u0000'));
+    if (this.joinedCache !== undefined) return this.joinedCache;
+    // Folding the joined text once equals joining the folded values: NUL is neither cased nor
+    // case-ignorable, so context-dependent folds (final sigma) see the same neighbourhood.
+    const s = this.keywordCache ? this.keywordCache.s : collectStrings(this.fields, [], 0);
+    return (this.joinedCache = s.join('\u0000').toLowerCase());
   }
 }
 
@@ -109,11 +113,12 @@ function lookupPath(f: Fields, name: string): FieldValue | undefined {
   return cur;
 }
 
-function collectStrings(v: FieldValue, out: string[], depth: number): void {
-  if (depth > 32) return;
-  if (v === null) return;
-  if (Array.isArray(v)) { for (const x of v) collectStrings(x, out, depth + 1); return; }
-  if (typeof v === 'object') { for (const k in v) collectStrings(v[k], out, depth + 1); return; }
+function collectStrings(v: FieldValue, out: string[], depth: number): string[] {
+  if (depth > 32) return out;
+  if (v === null) return out;
+  if (Array.isArray(v)) { for (const x of v) collectStrings(x, out, depth + 1); return out; }
+  if (typeof v === 'object') { for (const k in v) collectStrings(v[k], out, depth + 1); return out; }
   const s = scalarText(v);
   if (s !== undefined) out.push(s);
+  return out;
 }

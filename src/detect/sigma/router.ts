@@ -24,7 +24,17 @@ interface FieldIndex {
   sl: Map<string, CompiledRule[]>;
   /** WITNESS_GRAM-character substrings of 'sub' witnesses (the rarest one of each literal). */
   sub: Map<number, CompiledRule[]>;
+  /** A bit per gram key (hashed to SUB_BLOOM bits) present in `sub`: most positions skip the Map. */
+  subBloom: Int32Array;
+  /** 'sub' witnesses shorter than WITNESS_GRAM, by their first character code. */
+  short: Map<number, ShortLit[]>;
+  /** A bit per first character code in `short`. */
+  shortBits: Int32Array;
 }
+
+interface ShortLit { lit: string; rules: CompiledRule[] }
+
+const SUB_BLOOM_MASK = 255;
 
 interface Plan {
   /** Rules that always run for this class and EventID. */
@@ -63,11 +73,15 @@ export class RuleRouter {
   /** Use literal witnesses (step 3). */
   private readonly useWitness: boolean;
   private stamp = 0;
-  private readonly seen = new Map<CompiledRule, number>();
+  /** Per rule (by position in `rules`): the stamp of the last event that added it. */
+  private readonly seen: Int32Array;
+  private readonly index = new Map<CompiledRule, number>();
 
   constructor(rules: CompiledRule[], opts: { witnesses?: boolean } = {}) {
     this.rules = rules;
     this.useWitness = opts.witnesses ?? true;
+    this.seen = new Int32Array(rules.length);
+    rules.forEach((r, i) => { if (!this.index.has(r)) this.index.set(r, i); });
   }
 
   static selects(rule: CompiledRule, cls: EventClass): boolean {
@@ -99,7 +113,7 @@ export class RuleRouter {
     for (const r of list) {
       if (!this.useWitness || !r.witness) continue;
       for (const w of r.witness) {
-        if (w.kind !== 'sub') continue;
+        if (w.kind !== 'sub' || w.value.length < WITNESS_GRAM) continue;
         for (let i = 0; i + WITNESS_GRAM <= w.value.length; i++) {
           const g = w.value.slice(i, i + WITNESS_GRAM);
           gramCount.set(g, (gramCount.get(g) ?? 0) + 1);
@@ -120,8 +134,19 @@ export class RuleRouter {
       if (!this.useWitness || !r.witness) { always.push(r); continue; }
       for (const w of r.witness) {
         let fi = byField.get(w.field);
-        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map() }; byField.set(w.field, fi); }
-        if (w.kind === 'sub') pushN(fi.sub, gramKey(rarest(w), 0), r);
+        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(SUB_BLOOM_MASK + 1), short: new Map(), shortBits: new Int32Array(2048) }; byField.set(w.field, fi); }
+        if (w.kind === 'sub' && w.value.length < WITNESS_GRAM) {
+          const c = w.value.charCodeAt(0);
+          let l = fi.short.get(c);
+          if (!l) { l = []; fi.short.set(c, l); fi.shortBits[c >>> 5] |= 1 << (c & 31); }
+          let e = l.find((x) => x.lit === w.value);
+          if (!e) { e = { lit: w.value, rules: [] }; l.push(e); }
+          if (e.rules[e.rules.length - 1] !== r) e.rules.push(r);
+        } else if (w.kind === 'sub') {
+          const k = gramKey(rarest(w), 0);
+          pushN(fi.sub, k, r);
+          fi.subBloom[(k >>> 5) & SUB_BLOOM_MASK] |= 1 << (k & 31);
+        }
         else push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, r);
       }
     }
@@ -136,38 +161,64 @@ export class RuleRouter {
   candidates(cls: EventClass, eventId: string | undefined, view: EventView): CompiledRule[] {
     const p = this.plan(this.bucket(cls), eventId);
     if (p.fields.length === 0) return p.always;
-    let out: CompiledRule[] | undefined;
-    const stamp = ++this.stamp;
-    const add = (l: CompiledRule[] | undefined): void => {
-      if (!l) return;
-      out ??= p.always.slice();
-      for (const r of l) {
-        if (this.seen.get(r) === stamp) continue;
-        this.seen.set(r, stamp);
-        out.push(r);
-      }
-    };
-    const lookup = (fi: FieldIndex, f: string): void => {
-      add(fi.eq.get(f));
-      if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) add(fi.bs.get(x)); }
-      if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) add(fi.sl.get(x)); }
-      if (fi.sub.size) {
-        const sub = fi.sub;
-        for (let i = 0; i + WITNESS_GRAM <= f.length; i++) {
-          const l = sub.get(gramKey(f, i));
-          if (l) add(l);
-        }
-      }
-    };
+    this.out = undefined;
+    this.cur = p;
+    this.stamp = (this.stamp + 1) | 0;
+    if (this.stamp === 0) { this.seen.fill(0); this.stamp = 1; }
     for (const fi of p.fields) {
       const f = view.folded(fi.field);
-      if (f !== undefined) { lookup(fi, f); continue; }
+      if (f !== undefined) { this.lookup(fi, f); continue; }
       const raw = view.get(fi.field);
       if (Array.isArray(raw)) {
-        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') lookup(fi, String(x).toLowerCase());
+        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') this.lookup(fi, String(x).toLowerCase());
       }
     }
+    const out = this.out;
+    this.out = undefined;
+    this.cur = undefined;
     return out ?? p.always;
+  }
+
+  private out: CompiledRule[] | undefined;
+  private cur: Plan | undefined;
+
+  private add(l: CompiledRule[] | undefined): void {
+    if (!l) return;
+    const seen = this.seen;
+    const stamp = this.stamp;
+    let out = this.out;
+    for (let i = 0; i < l.length; i++) {
+      const r = l[i];
+      const ix = this.index.get(r)!;
+      if (seen[ix] === stamp) continue;
+      seen[ix] = stamp;
+      out ??= this.out = this.cur!.always.slice();
+      out.push(r);
+    }
+  }
+
+  private lookup(fi: FieldIndex, f: string): void {
+    if (fi.short.size) {
+      const bits = fi.shortBits;
+      for (let i = 0; i < f.length; i++) {
+        const c = f.charCodeAt(i);
+        if ((bits[c >>> 5] & (1 << (c & 31))) === 0) continue;
+        for (const e of fi.short.get(c)!) if (f.startsWith(e.lit, i)) this.add(e.rules);
+      }
+    }
+    if (fi.eq.size) this.add(fi.eq.get(f));
+    if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) this.add(fi.bs.get(x)); }
+    if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) this.add(fi.sl.get(x)); }
+    if (fi.sub.size) {
+      const sub = fi.sub;
+      const bloom = fi.subBloom;
+      for (let i = 0; i + WITNESS_GRAM <= f.length; i++) {
+        const k = gramKey(f, i);
+        if ((bloom[(k >>> 5) & SUB_BLOOM_MASK] & (1 << (k & 31))) === 0) continue;
+        const l = sub.get(k);
+        if (l) this.add(l);
+      }
+    }
   }
 
   /** Every rule whose logsource selects the class (no narrowing), for tests and stats. */
