@@ -360,10 +360,9 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
 /**
  * The longest literal every match of a regular expression must contain, or '' when unsure: runs of
  * plain characters at the top level (outside groups and classes), a quantified character excluded;
- * any alternation gives up. Used only as a router witness (a necessary condition).
+ * a top-level alternation gives up. Used only as a router witness (a necessary condition).
  */
 export function regexLiteral(src: string): string {
-  if (/(^|[^\\])(\\\\)*\|/.test(src)) return '';
   let best = '';
   let run = '';
   let depth = 0;
@@ -373,9 +372,26 @@ export function regexLiteral(src: string): string {
     const next = src[i + 1];
     let lit: string | undefined;
     if (c === '\\') {
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) { end(); i++; continue; }
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) {
+        // A class or escape sequence: skip all of it (\x41, \u{…}, \p{…}, \k<…>, \cX, \12).
+        end();
+        i++;
+        const open = src[i + 1];
+        if (next === 'x') i += 2;
+        else if ((next === 'u' || next === 'p' || next === 'P') && open === '{') { const close = src.indexOf('}', i); i = close < 0 ? src.length : close; }
+        else if (next === 'u') i += 4;
+        else if (next === 'k' && open === '<') { const close = src.indexOf('>', i); i = close < 0 ? src.length : close; }
+        else if (next === 'c') i += 1;
+        else if (/[0-9]/.test(next)) while (/[0-9]/.test(src[i + 1] ?? '')) i++;
+        continue;
+      }
       lit = next;
       i++;
+    } else if (c === '|') {
+      // Alternation at the top level: no literal is required. Inside a group it only affects the
+      // group, whose contents are not relied on anyway.
+      if (depth === 0) return '';
+      continue;
     } else if (c === '(') { end(); depth++; continue; }
     else if (c === ')') { end(); depth = Math.max(0, depth - 1); continue; }
     else if (c === '[') {

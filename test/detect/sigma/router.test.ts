@@ -102,4 +102,9 @@ test('regex witnesses are literals every match must contain', async () => {
   assert.equal(regexLiteral('\\d+evilstring'), 'evilstring');
   assert.equal(regexLiteral('abcdef|ghijkl'), '', 'alternation gives up');
   assert.equal(regexLiteral('a\\|bcdefg'), 'a|bcdefg', 'an escaped bar is a literal');
+  assert.equal(regexLiteral('cmd.{0,5}(?:/c|/r)\\s"setx'), '"setx', 'alternation inside a group only hides the group');
+  assert.equal(regexLiteral('[a|b]+wxyz'), 'wxyz', 'a bar in a class is no alternation');
+  assert.equal(regexLiteral('(ab)|cdefgh'), '', 'a top-level bar after a group gives up');
+  assert.equal(regexLiteral('\\x41bcd\\u0042xyzw'), 'xyzw', 'hex and unicode escapes are not literal digits');
+  assert.equal(regexLiteral('\\p{L}+abcd\\k<n>efg\\1234'), 'abcd');
 });
