@@ -27,6 +27,9 @@ export interface Witness { field: string; kind: 'eq' | 'base\\' | 'base/' | 'sub
 /** Shortest literal a 'sub' witness may carry (the router indexes substrings of this length). */
 export const WITNESS_GRAM = 4;
 
+/** The witness field name standing for every value of the event (keywords): EventView.keywordJoined(). */
+export const KEYWORD_FIELD = '\u0000keywords';
+
 type AltTest = (s: string | undefined, f: string | undefined, raw: FieldValue | undefined, view: EventView) => boolean;
 
 export interface CompiledItem {
@@ -343,13 +346,14 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
     }
   }
   let witness: Witness[] | undefined;
-  if (field !== null && !neq && !flags.timePart && groups.length > 0) {
+  if (!neq && !flags.timePart && groups.length > 0) {
     const pick = all ? [groups[0]] : groups;
     const ws: Witness[] = [];
     let ok = true;
     for (const g of pick) for (const a of g.alts) {
-      const w = altWitness(field, a);
-      if (!w) { ok = false; break; }
+      // A keyword's literal must occur in one value, so in the NUL-joined folded values.
+      const w = field === null ? altWitness(KEYWORD_FIELD, keywordVal(a)) : altWitness(field, a);
+      if (!w || (field === null && w.kind !== 'sub')) { ok = false; break; }
       ws.push(w);
     }
     if (ok && ws.length) witness = ws;
@@ -579,7 +583,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
     if (def.every((x) => isScalar(x) && x !== null)) {
       try {
         const item = compileItem(null, [], def, ctx);
-        return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view) };
+        return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view), ...(item.witness ? { witness: item.witness } : {}) };
       } catch (e) {
         if (e instanceof ModifierError) { problems.push({ code: e.code, message: `"${name}": ${e.message}`, path }); return undefined; }
         throw e;
@@ -590,7 +594,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
   }
   if (typeof def === 'string' || typeof def === 'number') {
     const item = compileItem(null, [], [def], ctx);
-    return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view) };
+    return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view), ...(item.witness ? { witness: item.witness } : {}) };
   }
   problems.push({ code: 'SIGMA_INVALID_RULE', message: `search identifier "${name}" must be a map, a list or a keyword, not ${def === null ? 'null' : typeof def}`, path });
   return undefined;

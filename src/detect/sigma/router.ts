@@ -14,7 +14,7 @@
 import type { EventClass } from '../mapping/index.ts';
 import type { EventView } from './event-view.ts';
 import type { CompiledRule } from './types.ts';
-import { WITNESS_GRAM, type Witness } from './compile.ts';
+import { KEYWORD_FIELD, WITNESS_GRAM, type Witness } from './compile.ts';
 import { gramKey } from './strings.ts';
 
 interface FieldIndex {
@@ -166,7 +166,7 @@ export class RuleRouter {
     this.stamp = (this.stamp + 1) | 0;
     if (this.stamp === 0) { this.seen.fill(0); this.stamp = 1; }
     for (const fi of p.fields) {
-      const f = view.folded(fi.field);
+      const f = fi.field === KEYWORD_FIELD ? view.keywordJoined() : view.folded(fi.field);
       if (f !== undefined) { this.lookup(fi, f); continue; }
       const raw = view.get(fi.field);
       if (Array.isArray(raw)) {
