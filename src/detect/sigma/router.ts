@@ -4,10 +4,12 @@
 //   2. EventID: rules whose condition requires one of a set of EventIDs are indexed by them;
 //   3. literal witnesses: rules whose condition requires one of a set of field literals (a field
 //      equal to a value, or a path's last component, from `Image|endswith: '\whoami.exe'` or
-//      `OriginalFileName: whoami.exe`, or a substring from `CommandLine|contains: ' -enc '`) are
-//      indexed by them and looked up with the event's own (case-folded) values: equality and path
-//      components by one map lookup, substrings by the rarest 4-character piece of the literal,
-//      looked up at every position of the value. The rest always run.
+//      `OriginalFileName: whoami.exe`, or a substring from `CommandLine|contains: ' -enc '` or a
+//      regular expression's literal text) are indexed by them and looked up with the event's own
+//      (case-folded) values: equality and path components by one map lookup, substrings of 4+
+//      characters by the rarest 4-character piece of the literal, looked up at every position of
+//      the value behind a bit filter, shorter substrings by their first character. Keyword rules
+//      use the NUL-joined folded values (KEYWORD_FIELD). The rest always run.
 // Necessary conditions come from compile.ts: AND keeps the narrowest constrained side, OR unions
 // when every branch is constrained, NOT drops the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
@@ -34,7 +36,7 @@ interface FieldIndex {
 
 interface ShortLit { lit: string; rules: CompiledRule[] }
 
-const SUB_BLOOM_MASK = 255;
+const SUB_BLOOM_MASK = 2047;
 
 interface Plan {
   /** Rules that always run for this class and EventID. */
