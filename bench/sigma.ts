@@ -13,9 +13,10 @@
 //   node_modules/.bin/node [--expose-gc] [--max-old-space-size=200] bench/sigma.ts [--events 1000000] [--batch 10000] [--seed 1]
 //
 // Measured 2026-11-27 on the shared 2-core build VM (noisy: other jobs ran; same command, same run
-// order), --events 300000, 107,572 alerts both times:
-//   before (4550bf9)  detect 12,369 ev/s per CPU-s (80.9 µs/event), 24.9x JSON.parse, rules/event p50 15 p95 86 mean 26.5
-//   after             detect 16,138 ev/s per CPU-s (62.0 µs/event), 17.6x JSON.parse, rules/event p50 7 p95 57 mean 15.5
+// order), --events 300000, 107,572 alerts every time:
+//   4550bf9           detect 12,369 ev/s per CPU-s (80.9 µs/event), 24.9x JSON.parse, rules/event p50 15 p95 86 mean 26.5
+//   b704316           detect 13,351–18,004 ev/s per CPU-s (74.9–55.5 µs/event), 21.3x–17.6x, rules/event p50 7 p95 57 mean 15.5
+//   AND sides routed  detect 25,698–25,894 ev/s per CPU-s (38.9–38.6 µs/event), 11.8x–12.3x, rules/event p50 3 p95 17 mean 5.3
 // Rates are per CPU-second of this process (process.cpuUsage), so a busy machine does not skew them;
 // wall-clock figures are printed beside them. Events are generated and measured in batches so memory
 // stays flat however many events are asked for.

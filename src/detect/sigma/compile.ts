@@ -41,6 +41,8 @@ export interface CompiledItem {
   /** When the item can only match these exact EventID texts (router); undefined = anything. */
   eventIds?: string[];
   witness?: Witness[];
+  /** Independent necessary witness lists (each holds when the item matches); see `Clauses`. */
+  clauses?: Clauses;
 }
 
 export interface CompiledSelection {
@@ -50,6 +52,7 @@ export interface CompiledSelection {
   /** Necessary EventID values of this selection, or undefined if unconstrained. */
   eventIds?: Set<string>;
   witness?: Witness[];
+  clauses?: Clauses;
 }
 
 export interface CompiledDetection {
@@ -58,6 +61,8 @@ export interface CompiledDetection {
   /** Necessary EventID values for the whole condition, or undefined (router). */
   eventIds?: Set<string>;
   witness?: Witness[];
+  /** Up to MAX_CLAUSES necessary witness lists, most selective first (witness is the first). */
+  clauses?: Clauses;
   selections: Map<string, CompiledSelection>;
 }
 
@@ -346,19 +351,28 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
     }
   }
   let witness: Witness[] | undefined;
+  let clauses: Clauses | undefined;
   if (!neq && !flags.timePart && groups.length > 0) {
-    const pick = all ? [groups[0]] : groups;
-    const ws: Witness[] = [];
-    let ok = true;
-    for (const g of pick) for (const a of g.alts) {
-      // A keyword's literal must occur in one value, so in the NUL-joined folded values.
-      const w = field === null ? altWitness(KEYWORD_FIELD, keywordVal(a)) : altWitness(field, a);
-      if (!w || (field === null && w.kind !== 'sub')) { ok = false; break; }
-      ws.push(w);
+    // Without `all` one value (of any group) holds; with `all` every group holds, each on its own.
+    const pick = all ? groups.map((g) => [g]) : [groups];
+    const found: Clauses = [];
+    for (const gs of pick) {
+      const ws: Witness[] = [];
+      let ok = true;
+      for (const g of gs) for (const a of g.alts) {
+        // A keyword's literal must occur in one value, so in the NUL-joined folded values.
+        const w = field === null ? altWitness(KEYWORD_FIELD, keywordVal(a)) : altWitness(field, a);
+        if (!w || (field === null && w.kind !== 'sub')) { ok = false; break; }
+        ws.push(w);
+      }
+      if (ok && ws.length) found.push(ws);
     }
-    if (ok && ws.length) witness = ws;
+    if (found.length) {
+      witness = found[0];
+      if (found.length > 1) clauses = found;
+    }
   }
-  return { field, modifiers: mods, test, explain, eventIds, witness };
+  return { field, modifiers: mods, test, explain, eventIds, witness, ...(clauses ? { clauses } : {}) };
 }
 
 /**
@@ -469,6 +483,31 @@ function cost(ws: Witness[]): number {
   return c;
 }
 
+/**
+ * A conjunction of witness lists: the rule can match only when every list has a witness present
+ * (AND keeps each side's list instead of only the cheapest; OR keeps only its union, `witness`).
+ */
+export type Clauses = Witness[][];
+/** Most clauses a rule carries to the router (the router tracks them in one 32-bit mask). */
+export const MAX_CLAUSES = 4;
+interface HasW { witness?: Witness[]; clauses?: Clauses }
+function clausesOf(x: HasW): Clauses | undefined {
+  return x.clauses ?? (x.witness ? [x.witness] : undefined);
+}
+/** AND of parts: every part's clauses (undefined when no part is constrained). */
+function andC(parts: HasW[]): Clauses | undefined {
+  const out: Clauses = [];
+  for (const p of parts) { const c = clausesOf(p); if (c) out.push(...c); }
+  return out.length > 1 ? out : undefined;
+}
+/** The rule's clauses for the router: EventID lists dropped (plans are per EventID), cheapest first. */
+function finalClauses(c: Clauses | undefined): Clauses | undefined {
+  if (!c || c.length < 2) return undefined;
+  const useful = c.filter((ws) => !ws.some((w) => w.field === 'EventID'));
+  const sorted = useful.map((ws) => ({ ws, k: cost(ws) })).sort((a, b) => a.k - b.k).slice(0, MAX_CLAUSES).map((x) => x.ws);
+  return sorted.length > 1 ? sorted : undefined;
+}
+
 function andW(ws: (Witness[] | undefined)[]): Witness[] | undefined {
   let best: Witness[] | undefined;
   for (const w of ws) if (w && (!best || cost(w) < cost(best))) best = w;
@@ -554,6 +593,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
       name,
       eventIds,
       witness: andW(items.map((i) => i.witness)),
+      ...optC(andC(items)),
       test: (view) => { for (const it of items) if (!it.test(view)) return false; return true; },
       explain: (view) => reasonsOf(name, items, view),
     };
@@ -583,7 +623,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
     if (def.every((x) => isScalar(x) && x !== null)) {
       try {
         const item = compileItem(null, [], def, ctx);
-        return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view), ...(item.witness ? { witness: item.witness } : {}) };
+        return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view), ...(item.witness ? { witness: item.witness } : {}), ...optC(item.clauses) };
       } catch (e) {
         if (e instanceof ModifierError) { problems.push({ code: e.code, message: `"${name}": ${e.message}`, path }); return undefined; }
         throw e;
@@ -594,7 +634,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
   }
   if (typeof def === 'string' || typeof def === 'number') {
     const item = compileItem(null, [], [def], ctx);
-    return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view), ...(item.witness ? { witness: item.witness } : {}) };
+    return { name, test: item.test, explain: (view) => reasonsOf(name, [item], view), ...(item.witness ? { witness: item.witness } : {}), ...optC(item.clauses) };
   }
   problems.push({ code: 'SIGMA_INVALID_RULE', message: `search identifier "${name}" must be a map, a list or a keyword, not ${def === null ? 'null' : typeof def}`, path });
   return undefined;
@@ -602,7 +642,11 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
 
 type Fn = (view: EventView) => boolean;
 
-interface CondCompiled { test: Fn; ids?: Set<string>; witness?: Witness[]; positive: string[] }
+interface CondCompiled { test: Fn; ids?: Set<string>; witness?: Witness[]; clauses?: Clauses; positive: string[] }
+
+function optC(c: Clauses | undefined): { clauses?: Clauses } {
+  return c ? { clauses: c } : {};
+}
 
 function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names: string[], condIndex: number, problems: CompileProblem[], negated: boolean): CondCompiled {
   const condPath: YamlPath = ['detection', 'condition'];
@@ -613,7 +657,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
         if (!names.includes(node.name)) problems.push({ code: 'SIGMA_UNKNOWN_REFERENCE', message: `condition refers to "${node.name}", which is not a search identifier of this rule`, path: condPath, column: node.col });
         return { test: () => false, positive: [] };
       }
-      return { test: s.test, ids: s.eventIds, witness: s.witness, positive: negated ? [] : [node.name] };
+      return { test: s.test, ids: s.eventIds, witness: s.witness, ...optC(s.clauses), positive: negated ? [] : [node.name] };
     }
     case 'not': {
       const a = compileCond(node.arg, sels, names, condIndex, problems, !negated);
@@ -627,6 +671,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
         test: fns.length === 2 ? ((a, b) => (v: EventView) => a(v) && b(v))(fns[0], fns[1]) : (v) => { for (const f of fns) if (!f(v)) return false; return true; },
         ids: negated ? undefined : andIds(parts.map((p) => p.ids)),
         witness: negated ? undefined : andW(parts.map((p) => p.witness)),
+        ...optC(negated ? undefined : andC(parts)),
         positive: parts.flatMap((p) => p.positive),
       };
     }
@@ -653,7 +698,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       if (node.quant === 'one') {
         return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), witness: negated ? undefined : orW(wList), positive: negated ? [] : matched };
       }
-      return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), witness: negated ? undefined : andW(wList), positive: negated ? [] : matched };
+      return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), witness: negated ? undefined : andW(wList), ...optC(negated ? undefined : andC(list)), positive: negated ? [] : matched };
     }
   }
 }
@@ -714,6 +759,7 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
   const test: Fn = filterFns.length === 0 ? main : (v) => main(v) && filterFns.every((f) => f(v));
   const eventIds = orIds(compiled.map((c) => c.ids));
   const witness = orW(compiled.map((c) => c.witness));
+  const clauses = compiled.length === 1 ? finalClauses(clausesOf(compiled[0])) : undefined;
   const explain = (view: EventView): MatchReason[] => {
     const out: MatchReason[] = [];
     for (const c of compiled) {
@@ -726,5 +772,5 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
     }
     return out;
   };
-  return { test, explain, eventIds, ...(witness ? { witness } : {}), selections: sels };
+  return { test, explain, eventIds, ...(witness ? { witness } : {}), ...optC(clauses), selections: sels };
 }

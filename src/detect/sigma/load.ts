@@ -306,7 +306,7 @@ export function loadRuleSources(sources: RuleSource[], opts: LoadOptions = {}): 
       }
       test = withFilters.test;
     }
-    rules.push({ meta, ref: toRuleRef(meta), test, explain: det.explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}), ...(det.witness ? { witness: det.witness } : {}) });
+    rules.push({ meta, ref: toRuleRef(meta), test, explain: det.explain, ...(det.eventIds ? { eventIds: det.eventIds } : {}), ...(det.witness ? { witness: det.witness } : {}), ...(det.clauses ? { clauses: det.clauses } : {}) });
   };
 
   for (const src of sources) {

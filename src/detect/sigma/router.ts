@@ -9,9 +9,13 @@
 //      (case-folded) values: equality and path components by one map lookup, substrings of 4+
 //      characters by the rarest 4-character piece of the literal, looked up at every position of
 //      the value behind a bit filter, shorter substrings by their first character. Keyword rules
-//      use the NUL-joined folded values (KEYWORD_FIELD). The rest always run.
-// Necessary conditions come from compile.ts: AND keeps the narrowest constrained side, OR unions
-// when every branch is constrained, NOT drops the constraint; so a skipped rule cannot match.
+//      use the NUL-joined folded values (KEYWORD_FIELD). The rest always run. A rule may carry
+//      several such lists (`clauses`, from the sides of an AND or the values of a `|all` item):
+//      each is necessary, so the rule is selected only once a witness of every list is present
+//      (one bit per list in a per-event mask).
+// Necessary conditions come from compile.ts: AND keeps every constrained side as its own list
+// (`witness` alone is its narrowest one), OR unions when every branch is constrained, NOT drops
+// the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
 import type { EventView } from './event-view.ts';
@@ -19,13 +23,16 @@ import type { CompiledRule } from './types.ts';
 import { KEYWORD_FIELD, WITNESS_GRAM, type Witness } from './compile.ts';
 import { gramKey } from './strings.ts';
 
+/** Index entries are codes: (rule position << 5) | clause number. */
+type Codes = number[];
+
 interface FieldIndex {
   field: string;
-  eq: Map<string, CompiledRule[]>;
-  bs: Map<string, CompiledRule[]>;
-  sl: Map<string, CompiledRule[]>;
+  eq: Map<string, Codes>;
+  bs: Map<string, Codes>;
+  sl: Map<string, Codes>;
   /** WITNESS_GRAM-character substrings of 'sub' witnesses (the rarest one of each literal). */
-  sub: Map<number, CompiledRule[]>;
+  sub: Map<number, Codes>;
   /** A bit per gram key (hashed to SUB_BLOOM bits) present in `sub`: most positions skip the Map. */
   subBloom: Int32Array;
   /** 'sub' witnesses shorter than WITNESS_GRAM, by their first character code. */
@@ -34,7 +41,7 @@ interface FieldIndex {
   shortBits: Int32Array;
 }
 
-interface ShortLit { lit: string; rules: CompiledRule[] }
+interface ShortLit { lit: string; codes: Codes }
 
 const SUB_BLOOM_MASK = 2047;
 
@@ -52,16 +59,16 @@ interface Bucket {
 
 const NO_ID = '\u0000';
 
-function push(m: Map<string, CompiledRule[]>, k: string, r: CompiledRule): void {
+function push<K>(m: Map<K, Codes>, k: K, code: number): void {
   const l = m.get(k);
-  if (!l) m.set(k, [r]);
-  else if (l[l.length - 1] !== r) l.push(r);
+  if (!l) m.set(k, [code]);
+  else if (l[l.length - 1] !== code) l.push(code);
 }
 
-function pushN(m: Map<number, CompiledRule[]>, k: number, r: CompiledRule): void {
-  const l = m.get(k);
-  if (!l) m.set(k, [r]);
-  else if (l[l.length - 1] !== r) l.push(r);
+/** A rule's necessary witness lists (at most 32, one mask bit each), or undefined. */
+function clausesOf(r: CompiledRule): Witness[][] | undefined {
+  if (r.clauses && r.clauses.length > 1 && r.clauses.length <= 32) return r.clauses;
+  return r.witness ? [r.witness] : undefined;
 }
 
 function lastAfter(s: string, sep: string): string | undefined {
@@ -77,13 +84,23 @@ export class RuleRouter {
   private stamp = 0;
   /** Per rule (by position in `rules`): the stamp of the last event that added it. */
   private readonly seen: Int32Array;
+  /** Per rule: the clause bits seen in the current event (valid when `seen` is the stamp). */
+  private readonly mask: Int32Array;
+  /** Per rule: the mask with every clause bit set. */
+  private readonly full: Int32Array;
   private readonly index = new Map<CompiledRule, number>();
 
   constructor(rules: CompiledRule[], opts: { witnesses?: boolean } = {}) {
     this.rules = rules;
     this.useWitness = opts.witnesses ?? true;
     this.seen = new Int32Array(rules.length);
-    rules.forEach((r, i) => { if (!this.index.has(r)) this.index.set(r, i); });
+    this.mask = new Int32Array(rules.length);
+    this.full = new Int32Array(rules.length);
+    rules.forEach((r, i) => {
+      if (!this.index.has(r)) this.index.set(r, i);
+      const n = clausesOf(r)?.length ?? 1;
+      this.full[i] = n >= 32 ? -1 : (1 << n) - 1;
+    });
   }
 
   static selects(rule: CompiledRule, cls: EventClass): boolean {
@@ -113,8 +130,9 @@ export class RuleRouter {
     // Gram frequencies over this plan's 'sub' literals, so each literal is filed under its rarest gram.
     const gramCount = new Map<string, number>();
     for (const r of list) {
-      if (!this.useWitness || !r.witness) continue;
-      for (const w of r.witness) {
+      const cs = this.useWitness ? clausesOf(r) : undefined;
+      if (!cs) continue;
+      for (const w of cs.flat()) {
         if (w.kind !== 'sub' || w.value.length < WITNESS_GRAM) continue;
         for (let i = 0; i + WITNESS_GRAM <= w.value.length; i++) {
           const g = w.value.slice(i, i + WITNESS_GRAM);
@@ -133,8 +151,11 @@ export class RuleRouter {
       return best;
     };
     for (const r of list) {
-      if (!this.useWitness || !r.witness) { always.push(r); continue; }
-      for (const w of r.witness) {
+      const cs = this.useWitness ? clausesOf(r) : undefined;
+      if (!cs) { always.push(r); continue; }
+      const ix = this.index.get(r)!;
+      for (let ci = 0; ci < cs.length; ci++) for (const w of cs[ci]) {
+        const code = (ix << 5) | ci;
         let fi = byField.get(w.field);
         if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(SUB_BLOOM_MASK + 1), short: new Map(), shortBits: new Int32Array(2048) }; byField.set(w.field, fi); }
         if (w.kind === 'sub' && w.value.length < WITNESS_GRAM) {
@@ -142,14 +163,14 @@ export class RuleRouter {
           let l = fi.short.get(c);
           if (!l) { l = []; fi.short.set(c, l); fi.shortBits[c >>> 5] |= 1 << (c & 31); }
           let e = l.find((x) => x.lit === w.value);
-          if (!e) { e = { lit: w.value, rules: [] }; l.push(e); }
-          if (e.rules[e.rules.length - 1] !== r) e.rules.push(r);
+          if (!e) { e = { lit: w.value, codes: [] }; l.push(e); }
+          if (e.codes[e.codes.length - 1] !== code) e.codes.push(code);
         } else if (w.kind === 'sub') {
           const k = gramKey(rarest(w), 0);
-          pushN(fi.sub, k, r);
+          push(fi.sub, k, code);
           fi.subBloom[(k >>> 5) & SUB_BLOOM_MASK] |= 1 << (k & 31);
         }
-        else push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, r);
+        else push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, code);
       }
     }
     p = { always, fields: [...byField.values()] };
@@ -184,18 +205,25 @@ export class RuleRouter {
   private out: CompiledRule[] | undefined;
   private cur: Plan | undefined;
 
-  private add(l: CompiledRule[] | undefined): void {
+  private add(l: Codes | undefined): void {
     if (!l) return;
     const seen = this.seen;
+    const mask = this.mask;
     const stamp = this.stamp;
     let out = this.out;
     for (let i = 0; i < l.length; i++) {
-      const r = l[i];
-      const ix = this.index.get(r)!;
-      if (seen[ix] === stamp) continue;
-      seen[ix] = stamp;
+      const code = l[i];
+      const ix = code >>> 5;
+      const bit = 1 << (code & 31);
+      let m = 0;
+      if (seen[ix] === stamp) m = mask[ix];
+      else seen[ix] = stamp;
+      if ((m & bit) !== 0) continue;
+      m |= bit;
+      mask[ix] = m;
+      if (m !== this.full[ix]) continue;
       out ??= this.out = this.cur!.always.slice();
-      out.push(r);
+      out.push(this.rules[ix]);
     }
   }
 
@@ -205,7 +233,7 @@ export class RuleRouter {
       for (let i = 0; i < f.length; i++) {
         const c = f.charCodeAt(i);
         if ((bits[c >>> 5] & (1 << (c & 31))) === 0) continue;
-        for (const e of fi.short.get(c)!) if (f.startsWith(e.lit, i)) this.add(e.rules);
+        for (const e of fi.short.get(c)!) if (f.startsWith(e.lit, i)) this.add(e.codes);
       }
     }
     if (fi.eq.size) this.add(fi.eq.get(f));

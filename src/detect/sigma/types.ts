@@ -35,4 +35,6 @@ export interface CompiledRule {
   eventIds?: Set<string>;
   /** Necessary literal conditions (at least one holds when the rule matches); undefined = none known. */
   witness?: Witness[];
+  /** Several necessary witness lists (every one holds when the rule matches), most selective first. */
+  clauses?: Witness[][];
 }

@@ -108,3 +108,39 @@ test('regex witnesses are literals every match must contain', async () => {
   assert.equal(regexLiteral('\\x41bcd\\u0042xyzw'), 'xyzw', 'hex and unicode escapes are not literal digits');
   assert.equal(regexLiteral('\\p{L}+abcd\\k<n>efg\\1234'), 'abcd');
 });
+
+test('a rule is routed only when a witness of every AND side (and every |all value) is present', async () => {
+  const { loadRuleSources } = await import('../../../src/detect/index.ts');
+  const rule = (id: string, detection: string): { file: string; text: string } => ({
+    file: `${id}.yml`,
+    text: `title: T ${id}\nid: 00000000-0000-4000-8000-0000000000${id}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${detection}\nlevel: high\n`,
+  });
+  const rs = loadRuleSources([
+    rule('01', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img and cli"),
+    rule('02', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img and not cli"),
+    rule('03', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img or cli"),
+    rule('04', "  sel:\n    CommandLine|contains|all:\n      - ' -zzbar '\n      - ' -zzqux '\n  condition: sel"),
+  ]);
+  assert.deepEqual(rs.errors, []);
+  const byId = new Map(rs.rules.map((r) => [r.meta.id.slice(-2), r]));
+  assert.equal(byId.get('01')!.clauses?.length, 2);
+  assert.equal(byId.get('02')!.clauses, undefined, 'a negated side is no necessary condition');
+  assert.equal(byId.get('03')!.clauses, undefined, 'OR keeps one union list');
+  assert.equal(byId.get('04')!.clauses?.length, 2);
+  const sysmon = (img: string, cli: string): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: img, CommandLine: cli });
+  const cases: [Event, string[], number][] = [
+    [sysmon('C:\\x\\zzfoo.exe', 'zzfoo.exe -zzbar x'), ['01', '03'], 3],
+    [sysmon('C:\\x\\zzfoo.exe', 'zzfoo.exe'), ['02', '03'], 2],
+    [sysmon('C:\\x\\other.exe', 'other.exe -zzbar x'), ['03'], 1],
+    [sysmon('C:\\x\\other.exe', 'other.exe -zzbar -zzqux '), ['03', '04'], 2],
+    [sysmon('C:\\x\\other.exe', 'other.exe -zzqux '), [], 0],
+  ];
+  for (const [ev, want, evaluated] of cases) {
+    const routed = createDetector({ rules: rs.rules });
+    const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
+    const got = routed.process(ev).map((a) => a.rule.id.slice(-2)).sort();
+    assert.deepEqual(got, want, String(ev.fields.CommandLine));
+    assert.deepEqual(full.process(ev).map((a) => a.rule.id.slice(-2)).sort(), want);
+    assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
+  }
+});
