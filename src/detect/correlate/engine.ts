@@ -194,6 +194,12 @@ function upperBound(entries: Entry[], t: number): number {
   return lo;
 }
 
+/** Per-rule counters that stats() adds up across rules under the same name. */
+const SUMMED_COUNTERS = [
+  'lateDropped', 'fired', 'suppressed', 'evictedEntries', 'evictedGroups', 'expiredEntries', 'expiredGroups',
+  'discardedAfterReset', 'missingGroupField', 'missingValue', 'noTime', 'futureDropped', 'deduplicated',
+] as const;
+
 /** First index whose entry time is >= t. */
 function lowerBound(entries: Entry[], t: number, hi = entries.length): number {
   let lo = 0;
@@ -844,19 +850,7 @@ export class CorrelationEngine {
       };
       s.perRule[c.id] = r;
       s.groups += c.groups.size;
-      s.lateDropped += c.lateDropped;
-      s.fired += c.fired;
-      s.suppressed += c.suppressed;
-      s.evictedEntries += c.evictedEntries;
-      s.evictedGroups += c.evictedGroups;
-      s.expiredEntries += c.expiredEntries;
-      s.expiredGroups += c.expiredGroups;
-      s.discardedAfterReset += c.discardedAfterReset;
-      s.missingGroupField += c.missingGroupField;
-      s.missingValue += c.missingValue;
-      s.noTime += c.noTime;
-      s.futureDropped += c.futureDropped;
-      s.deduplicated += c.deduplicated;
+      for (const k of SUMMED_COUNTERS) s[k] += c[k];
     }
     s.evictions = s.evictedEntries + s.evictedGroups;
     return s;
