@@ -75,6 +75,10 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
   });
 
   const cache = new Map<string, EventClass>();
+  // Per event the Windows class is found by two lookups (channel, then the EventID as given, number
+  // or text) without building a key string; both levels are bounded (both are event text).
+  const byChannel = new Map<string, Map<string | number, EventClass>>();
+  const FAST_CAP = 4096;
 
   function windowsClass(channel: string, eventId: string): EventClass {
     const key = `w\u0000${channel}\u0000${eventId}`;
@@ -117,8 +121,15 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
     classify(event) {
       const ch = event.fields.Channel;
       if (typeof ch === 'string' && (event.logsource?.product === undefined || event.logsource.product === 'windows')) {
-        const id = event.fields.EventID;
-        return windowsClass(ch, typeof id === 'number' || typeof id === 'string' ? String(id) : '');
+        const v = event.fields.EventID;
+        const id = typeof v === 'number' || typeof v === 'string' ? v : '';
+        let byId = byChannel.get(ch);
+        const hit = byId?.get(id);
+        if (hit) return hit;
+        const c = windowsClass(ch, String(id));
+        if (!byId && byChannel.size < FAST_CAP) byChannel.set(ch, (byId = new Map()));
+        if (byId && byId.size < FAST_CAP) byId.set(id, c);
+        return c;
       }
       return parserClass(event.logsource ?? {});
     },

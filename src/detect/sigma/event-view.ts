@@ -16,8 +16,7 @@ export class EventView {
   readonly fields: Fields;
   /** Sigma field name → event field name, for this event's logsource (e.g. Image → NewProcessName). */
   readonly alias: Record<string, string> | undefined;
-  private strs = new Map<string, string | typeof NONE>();
-  private folds = new Map<string, string | typeof NONE>();
+  private folds: Map<string, string | typeof NONE> | undefined;
   private keywordCache: { s: string[]; f: string[] } | undefined;
   private joinedCache: string | undefined;
   private squashed: Map<string, string> | null | undefined;
@@ -57,20 +56,18 @@ export class EventView {
 
   /** String form of a scalar field; undefined for absent, null, arrays and objects. */
   str(name: string): string | undefined {
-    const hit = this.strs.get(name);
-    if (hit !== undefined) return hit === NONE ? undefined : hit;
-    const s = scalarText(this.get(name));
-    this.strs.set(name, s === undefined ? NONE : s);
-    return s;
+    // Not cached: for the common string value this is one property read.
+    return scalarText(this.get(name));
   }
 
   /** Lower-cased string form, computed once per event. */
   folded(name: string): string | undefined {
-    const hit = this.folds.get(name);
+    const folds = (this.folds ??= new Map());
+    const hit = folds.get(name);
     if (hit !== undefined) return hit === NONE ? undefined : hit;
     const s = this.str(name);
     const f = s === undefined ? undefined : s.toLowerCase();
-    this.folds.set(name, f === undefined ? NONE : f);
+    folds.set(name, f === undefined ? NONE : f);
     return f;
   }
 
@@ -113,7 +110,7 @@ function lookupPath(f: Fields, name: string): FieldValue | undefined {
   return cur;
 }
 
-function collectStrings(v: FieldValue, out: string[], depth: number): string[] {
+export function collectStrings(v: FieldValue, out: string[], depth: number): string[] {
   if (depth > 32) return out;
   if (v === null) return out;
   if (Array.isArray(v)) { for (const x of v) collectStrings(x, out, depth + 1); return out; }

@@ -18,10 +18,11 @@
 // the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
-import type { EventView } from './event-view.ts';
+import { anchorsFor, hasAnchor } from './anchors.ts';
+import { collectStrings, type EventView } from './event-view.ts';
+import type { Fields } from '../../core/index.ts';
 import type { CompiledRule } from './types.ts';
 import { KEYWORD_FIELD, WITNESS_GRAM, type Witness } from './compile.ts';
-import { gramKey } from './strings.ts';
 
 /** Index entries are codes: (rule position << 5) | clause number. */
 type Codes = number[];
@@ -31,19 +32,107 @@ interface FieldIndex {
   eq: Map<string, Codes>;
   bs: Map<string, Codes>;
   sl: Map<string, Codes>;
-  /** WITNESS_GRAM-character substrings of 'sub' witnesses (the rarest one of each literal). */
-  sub: Map<number, Codes>;
-  /** A bit per gram key (hashed to SUB_BLOOM bits) present in `sub`: most positions skip the Map. */
+  /**
+   * 'sub' witnesses of WITNESS_GRAM or more characters, filed under the hash of their rarest
+   * 4-character gram (gramHash); each needle is verified where its gram occurs, so a selected rule's
+   * literal really is in the value.
+   */
+  sub: Map<number, SubNeedle[]>;
+  /** A bit per gram hash in `sub` (SUB_BLOOM_BITS wide): most positions skip the Map. */
   subBloom: Int32Array;
   /** 'sub' witnesses shorter than WITNESS_GRAM, by their first character code. */
   short: Map<number, ShortLit[]>;
   /** A bit per first character code in `short`. */
   shortBits: Int32Array;
+  /**
+   * What the lookups above found for a value, keyed by the raw value (two generations, so the cache
+   * stays bounded and keeps what repeats): event logs repeat the same images, command lines, users
+   * and hosts, and a hit costs one hash lookup instead of folding and scanning the value.
+   */
+  memo: ValueMemo;
+  /** For KEYWORD_FIELD: substrings one of which every literal holds (see anchors.ts), if few do. */
+  anchors?: string[];
 }
+
+/**
+ * A bounded map from raw value to codes: two generations, the older one dropped when the newer fills.
+ * It steps aside where values do not repeat (unique ids, timestamps): a miss costs a hash and an
+ * insert on top of the scan, so after a window of mostly misses it is emptied and bypassed for a while.
+ */
+export class ValueMemo {
+  private young = new Map<string, Codes>();
+  private old = new Map<string, Codes>();
+  /** Characters held by `young` (the memo keeps the event's strings alive). */
+  private youngChars = 0;
+  private lookups = 0;
+  private hits = 0;
+  private bypass = 0;
+
+  get(raw: string): Codes | undefined {
+    if (this.bypass > 0) { this.bypass--; return undefined; }
+    if (++this.lookups === MEMO_WINDOW) {
+      const useful = this.hits * 2 >= this.lookups;
+      this.lookups = this.hits = 0;
+      if (!useful) { this.bypass = MEMO_BYPASS; this.young = new Map(); this.old = new Map(); return undefined; }
+    }
+    let hit = this.young.get(raw);
+    if (hit === undefined) {
+      hit = this.old.get(raw);
+      if (hit === undefined) return undefined;
+      this.set(raw, hit);
+    }
+    this.hits++;
+    return hit;
+  }
+
+  set(raw: string, codes: Codes): void {
+    if (this.bypass > 0 || raw.length > MEMO_MAX_LEN) return;
+    if (this.young.size >= MEMO_CAP || this.youngChars >= MEMO_CHARS) { this.old = this.young; this.young = new Map(); this.youngChars = 0; }
+    this.young.set(raw, codes);
+    this.youngChars += raw.length;
+  }
+}
+
+/** Values per generation of a field's memo, and the longest value memoised (longer ones rarely repeat). */
+const MEMO_CAP = 8192;
+const MEMO_MAX_LEN = 2048;
+/** Characters per generation: at most ~2 MB of retained text per field. */
+const MEMO_CHARS = 1 << 20;
+/** Lookups per hit-rate window, and lookups bypassed after a window with under half hits. */
+const MEMO_WINDOW = 4096;
+const MEMO_BYPASS = 65536;
+const NO_CODES: Codes = [];
 
 interface ShortLit { lit: string; codes: Codes }
 
-const SUB_BLOOM_MASK = 2047;
+/** A literal, the offset of its indexed gram within it, and the codes it selects. */
+interface SubNeedle { lit: string; off: number; codes: Codes }
+
+/** Bloom filter size (bits, as a power of two) per field: ~4k grams stay well under 1 % full. */
+const SUB_BLOOM_BITS = 18;
+
+/**
+ * The 4 characters ending at a position, packed one byte each (a character above U+00FF folded into
+ * its low byte), so a scan updates it with one shift per character; then mixed into 30 bits (a small
+ * integer Map key). Equal grams give equal hashes; collisions only cost a failed verification.
+ */
+function packChar(c: number): number {
+  return (c ^ (c >>> 8)) & 0xff;
+}
+function gramHash(packed: number): number {
+  return Math.imul(packed, 0x9e3779b1) >>> 2;
+}
+function bloomHas(bloom: Int32Array, h: number): boolean {
+  const b = h >>> (30 - SUB_BLOOM_BITS);
+  return (bloom[b >>> 5] & (1 << (b & 31))) !== 0;
+}
+function bloomAdd(bloom: Int32Array, h: number): void {
+  const b = h >>> (30 - SUB_BLOOM_BITS);
+  bloom[b >>> 5] |= 1 << (b & 31);
+}
+function packedAt(s: string, i: number): number {
+  return (packChar(s.charCodeAt(i)) << 24) | (packChar(s.charCodeAt(i + 1)) << 16) | (packChar(s.charCodeAt(i + 2)) << 8) | packChar(s.charCodeAt(i + 3));
+}
 
 interface Plan {
   /** Rules that always run for this class and EventID. */
@@ -140,13 +229,12 @@ export class RuleRouter {
         }
       }
     }
-    const rarest = (w: Witness): string => {
-      let best = w.value.slice(0, WITNESS_GRAM);
+    const rarest = (w: Witness): number => {
+      let best = 0;
       let n = Infinity;
       for (let i = 0; i + WITNESS_GRAM <= w.value.length; i++) {
-        const g = w.value.slice(i, i + WITNESS_GRAM);
-        const c = gramCount.get(g) ?? 0;
-        if (c < n) { n = c; best = g; }
+        const c = gramCount.get(w.value.slice(i, i + WITNESS_GRAM)) ?? 0;
+        if (c < n) { n = c; best = i; }
       }
       return best;
     };
@@ -157,7 +245,7 @@ export class RuleRouter {
       for (let ci = 0; ci < cs.length; ci++) for (const w of cs[ci]) {
         const code = (ix << 5) | ci;
         let fi = byField.get(w.field);
-        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(SUB_BLOOM_MASK + 1), short: new Map(), shortBits: new Int32Array(2048) }; byField.set(w.field, fi); }
+        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), memo: new ValueMemo() }; byField.set(w.field, fi); }
         if (w.kind === 'sub' && w.value.length < WITNESS_GRAM) {
           const c = w.value.charCodeAt(0);
           let l = fi.short.get(c);
@@ -166,12 +254,23 @@ export class RuleRouter {
           if (!e) { e = { lit: w.value, codes: [] }; l.push(e); }
           if (e.codes[e.codes.length - 1] !== code) e.codes.push(code);
         } else if (w.kind === 'sub') {
-          const k = gramKey(rarest(w), 0);
-          push(fi.sub, k, code);
-          fi.subBloom[(k >>> 5) & SUB_BLOOM_MASK] |= 1 << (k & 31);
+          const off = rarest(w);
+          const h = gramHash(packedAt(w.value, off));
+          let l = fi.sub.get(h);
+          if (!l) { l = []; fi.sub.set(h, l); bloomAdd(fi.subBloom, h); }
+          let e = l.find((x) => x.lit === w.value);
+          if (!e) { e = { lit: w.value, off, codes: [] }; l.push(e); }
+          if (e.codes[e.codes.length - 1] !== code) e.codes.push(code);
         }
         else push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, code);
       }
+    }
+    const kw = byField.get(KEYWORD_FIELD);
+    if (kw && kw.eq.size + kw.bs.size + kw.sl.size === 0) {
+      const lits = [...[...kw.sub.values()].flat().map((n) => n.lit), ...[...kw.short.values()].flat().map((e) => e.lit)];
+      // Literals are looked for in the NUL-joined values, so none may hold a NUL itself.
+      const anchors = lits.some((l) => l.includes('\u0000')) ? undefined : anchorsFor(lits);
+      if (anchors) kw.anchors = anchors;
     }
     p = { always, fields: [...byField.values()] };
     // Keep the plan cache bounded (EventIDs are attacker-controlled text).
@@ -189,11 +288,20 @@ export class RuleRouter {
     this.stamp = (this.stamp + 1) | 0;
     if (this.stamp === 0) { this.seen.fill(0); this.stamp = 1; }
     for (const fi of p.fields) {
-      const f = fi.field === KEYWORD_FIELD ? view.keywordJoined() : view.folded(fi.field);
-      if (f !== undefined) { this.lookup(fi, f); continue; }
+      if (fi.field === KEYWORD_FIELD) {
+        if (!fi.anchors) { this.lookupKeywords(fi, view.fields); continue; }
+        const joined = view.keywordJoined();
+        if (!hasAnchor(joined, fi.anchors)) continue;
+        const acc: Codes = [];
+        this.scan(fi, joined, acc);
+        if (acc.length) this.add(acc);
+        continue;
+      }
+      const s = view.str(fi.field);
+      if (s !== undefined) { this.lookup(fi, fi.memo, s); continue; }
       const raw = view.get(fi.field);
       if (Array.isArray(raw)) {
-        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') this.lookup(fi, String(x).toLowerCase());
+        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') this.lookup(fi, undefined, String(x));
       }
     }
     const out = this.out;
@@ -205,8 +313,7 @@ export class RuleRouter {
   private out: CompiledRule[] | undefined;
   private cur: Plan | undefined;
 
-  private add(l: Codes | undefined): void {
-    if (!l) return;
+  private add(l: Codes): void {
     const seen = this.seen;
     const mask = this.mask;
     const stamp = this.stamp;
@@ -227,26 +334,55 @@ export class RuleRouter {
     }
   }
 
-  private lookup(fi: FieldIndex, f: string): void {
+  /** Select by one raw value of the field: from the memo, or by scanning its folded form. */
+  private lookup(fi: FieldIndex, memo: ValueMemo | undefined, raw: string): void {
+    let codes = memo?.get(raw);
+    if (codes === undefined) {
+      const acc: Codes = [];
+      this.scan(fi, raw.toLowerCase(), acc);
+      codes = acc.length ? acc : NO_CODES;
+      memo?.set(raw, codes);
+    }
+    if (codes.length) this.add(codes);
+  }
+
+  /**
+   * Keyword witnesses against every value of the event, one value at a time (a literal occurs in
+   * some value exactly when it occurs in the NUL-joined values that keyword rules test, unless it
+   * holds a NUL itself).
+   */
+  private lookupKeywords(fi: FieldIndex, fields: Fields): void {
+    for (const x of collectStrings(fields, [], 0)) this.lookup(fi, undefined, x);
+  }
+
+  /** Every witness code of the field whose literal the folded value `f` holds, appended to `acc`. */
+  private scan(fi: FieldIndex, f: string, acc: Codes): void {
+    const put = (l: Codes | undefined): void => { if (l) for (const c of l) acc.push(c); };
     if (fi.short.size) {
       const bits = fi.shortBits;
       for (let i = 0; i < f.length; i++) {
         const c = f.charCodeAt(i);
         if ((bits[c >>> 5] & (1 << (c & 31))) === 0) continue;
-        for (const e of fi.short.get(c)!) if (f.startsWith(e.lit, i)) this.add(e.codes);
+        for (const e of fi.short.get(c)!) if (f.startsWith(e.lit, i)) put(e.codes);
       }
     }
-    if (fi.eq.size) this.add(fi.eq.get(f));
-    if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) this.add(fi.bs.get(x)); }
-    if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) this.add(fi.sl.get(x)); }
-    if (fi.sub.size) {
+    if (fi.eq.size) put(fi.eq.get(f));
+    if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) put(fi.bs.get(x)); }
+    if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) put(fi.sl.get(x)); }
+    if (fi.sub.size && f.length >= WITNESS_GRAM) {
       const sub = fi.sub;
       const bloom = fi.subBloom;
-      for (let i = 0; i + WITNESS_GRAM <= f.length; i++) {
-        const k = gramKey(f, i);
-        if ((bloom[(k >>> 5) & SUB_BLOOM_MASK] & (1 << (k & 31))) === 0) continue;
-        const l = sub.get(k);
-        if (l) this.add(l);
+      let packed = (packChar(f.charCodeAt(0)) << 16) | (packChar(f.charCodeAt(1)) << 8) | packChar(f.charCodeAt(2));
+      for (let i = WITNESS_GRAM - 1; i < f.length; i++) {
+        packed = (packed << 8) | packChar(f.charCodeAt(i));
+        const h = gramHash(packed);
+        if (!bloomHas(bloom, h)) continue;
+        const l = sub.get(h);
+        if (!l) continue;
+        for (const nd of l) {
+          const at = i - (WITNESS_GRAM - 1) - nd.off;
+          if (at >= 0 && f.startsWith(nd.lit, at)) put(nd.codes);
+        }
       }
     }
   }

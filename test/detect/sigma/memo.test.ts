@@ -1,0 +1,24 @@
+// The router's per-value memo: answers repeated values, steps aside where values never repeat.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ValueMemo } from '../../../src/detect/sigma/router.ts';
+
+test('repeated values are answered from the memo', () => {
+  const m = new ValueMemo();
+  for (let i = 0; i < 20_000; i++) {
+    const v = `c:\\windows\\system32\\tool${i % 100}.exe`;
+    const hit = m.get(v);
+    if (i >= 100) assert.deepEqual(hit, [i % 100], `lookup ${i}`);
+    else { assert.equal(hit, undefined); m.set(v, [i % 100]); }
+  }
+});
+
+test('after a window of mostly misses the memo is emptied and bypassed', () => {
+  const m = new ValueMemo();
+  m.set('kept', [1]);
+  for (let i = 0; i < 4095; i++) { if (m.get(`unique ${i}`) === undefined) m.set(`unique ${i}`, [i]); }
+  // The 4096th lookup closes the window: under half were hits, so the memo steps aside.
+  assert.equal(m.get('kept'), undefined);
+  m.set('kept', [1]);
+  assert.equal(m.get('kept'), undefined, 'nothing is stored while bypassed');
+});
