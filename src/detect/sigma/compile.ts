@@ -500,6 +500,25 @@ function andC(parts: HasW[]): Clauses | undefined {
   for (const p of parts) { const c = clausesOf(p); if (c) out.push(...c); }
   return out.length > 1 ? out : undefined;
 }
+/**
+ * OR of parts in conjunctive form: (A1 ∧ A2) ∨ (B1 ∧ B2) holds only if every (Ai ∨ Bj) does, so each
+ * combination of one clause per part, unioned, is a necessary list. Keeps `1 of selection_*` with a
+ * common side (`Image|contains: '\Windows\'`) selective through its rarer side. Each part is cut to
+ * its cheapest clauses first so the product stays within MAX_OR_PRODUCT.
+ */
+const MAX_OR_PRODUCT = 16;
+function orC(parts: HasW[]): Clauses | undefined {
+  const lists = parts.map(clausesOf);
+  if (lists.some((c) => c === undefined) || lists.every((c) => c!.length < 2)) return undefined;
+  let keep = MAX_CLAUSES;
+  const product = (k: number): number => lists.reduce((n, c) => n * Math.min(k, c!.length), 1);
+  while (keep > 1 && product(keep) > MAX_OR_PRODUCT) keep--;
+  const cut = lists.map((c) => c!.map((ws) => ({ ws, k: cost(ws) })).sort((a, b) => a.k - b.k).slice(0, keep).map((x) => x.ws));
+  let out: Clauses = [[]];
+  for (const c of cut) out = out.flatMap((acc) => c.map((ws) => [...acc, ...ws]));
+  return out.length > 1 ? out : undefined;
+}
+
 /** The rule's clauses for the router: EventID lists dropped (plans are per EventID), cheapest first. */
 function finalClauses(c: Clauses | undefined): Clauses | undefined {
   if (!c || c.length < 2) return undefined;
@@ -607,6 +626,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
         name,
         eventIds,
         witness: orW(alts.map((items) => andW(items.map((i) => i.witness)))),
+        ...optC(orC(alts.map((items) => ({ witness: andW(items.map((i) => i.witness)), ...optC(andC(items)) })))),
         test: (view) => {
           outer: for (const items of alts) {
             for (const it of items) if (!it.test(view)) continue outer;
@@ -682,6 +702,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
         test: (v) => { for (const f of fns) if (f(v)) return true; return false; },
         ids: negated ? undefined : orIds(parts.map((p) => p.ids)),
         witness: negated ? undefined : orW(parts.map((p) => p.witness)),
+        ...optC(negated ? undefined : orC(parts)),
         positive: parts.flatMap((p) => p.positive),
       };
     }
@@ -696,7 +717,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       const idsList = list.map((s) => s.eventIds);
       const wList = list.map((s) => s.witness);
       if (node.quant === 'one') {
-        return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), witness: negated ? undefined : orW(wList), positive: negated ? [] : matched };
+        return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), witness: negated ? undefined : orW(wList), ...optC(negated ? undefined : orC(list)), positive: negated ? [] : matched };
       }
       return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), witness: negated ? undefined : andW(wList), ...optC(negated ? undefined : andC(list)), positive: negated ? [] : matched };
     }

@@ -18,7 +18,7 @@
 // the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
-import { anchorsFor, hasAnchor } from './anchors.ts';
+import { anchorPattern, anchorsFor } from './anchors.ts';
 import { collectStrings, type EventView } from './event-view.ts';
 import type { Fields } from '../../core/index.ts';
 import type { CompiledRule } from './types.ts';
@@ -50,8 +50,8 @@ interface FieldIndex {
    * and hosts, and a hit costs one hash lookup instead of folding and scanning the value.
    */
   memo: ValueMemo;
-  /** For KEYWORD_FIELD: substrings one of which every literal holds (see anchors.ts), if few do. */
-  anchors?: string[];
+  /** For KEYWORD_FIELD: passes every value whose folded form may hold a literal (anchors.ts), if few anchors cover them. */
+  anchors?: RegExp;
 }
 
 /**
@@ -268,9 +268,8 @@ export class RuleRouter {
     const kw = byField.get(KEYWORD_FIELD);
     if (kw && kw.eq.size + kw.bs.size + kw.sl.size === 0) {
       const lits = [...[...kw.sub.values()].flat().map((n) => n.lit), ...[...kw.short.values()].flat().map((e) => e.lit)];
-      // Literals are looked for in the NUL-joined values, so none may hold a NUL itself.
-      const anchors = lits.some((l) => l.includes('\u0000')) ? undefined : anchorsFor(lits);
-      if (anchors) kw.anchors = anchors;
+      const anchors = anchorsFor(lits);
+      if (anchors) kw.anchors = anchorPattern(anchors);
     }
     p = { always, fields: [...byField.values()] };
     // Keep the plan cache bounded (EventIDs are attacker-controlled text).
@@ -289,12 +288,7 @@ export class RuleRouter {
     if (this.stamp === 0) { this.seen.fill(0); this.stamp = 1; }
     for (const fi of p.fields) {
       if (fi.field === KEYWORD_FIELD) {
-        if (!fi.anchors) { this.lookupKeywords(fi, view.fields); continue; }
-        const joined = view.keywordJoined();
-        if (!hasAnchor(joined, fi.anchors)) continue;
-        const acc: Codes = [];
-        this.scan(fi, joined, acc);
-        if (acc.length) this.add(acc);
+        this.lookupKeywords(fi, view.fields);
         continue;
       }
       const s = view.str(fi.field);
@@ -352,8 +346,14 @@ export class RuleRouter {
    * holds a NUL itself).
    */
   private lookupKeywords(fi: FieldIndex, fields: Fields): void {
-    for (const x of collectStrings(fields, [], 0)) this.lookup(fi, undefined, x);
+    const values = collectStrings(fields, this.kwBuf, 0);
+    const pass = fi.anchors;
+    for (let i = 0; i < values.length; i++) if (!pass || pass.test(values[i])) this.lookup(fi, undefined, values[i]);
+    values.length = 0;
   }
+
+  /** Reused list of an event's values for lookupKeywords. */
+  private readonly kwBuf: string[] = [];
 
   /** Every witness code of the field whose literal the folded value `f` holds, appended to `acc`. */
   private scan(fi: FieldIndex, f: string, acc: Codes): void {

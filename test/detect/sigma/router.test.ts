@@ -127,7 +127,7 @@ test('a rule is routed only when a witness of every AND side (and every |all val
   const byId = new Map(rs.rules.map((r) => [r.meta.id.slice(-2), r]));
   assert.equal(byId.get('01')!.clauses?.length, 2);
   assert.equal(byId.get('02')!.clauses, undefined, 'a negated side is no necessary condition');
-  assert.equal(byId.get('03')!.clauses, undefined, 'OR keeps one union list');
+  assert.equal(byId.get('03')!.clauses, undefined, 'an OR of single clauses keeps one union list');
   assert.equal(byId.get('04')!.clauses?.length, 2);
   const sysmon = (img: string, cli: string): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: img, CommandLine: cli });
   const cases: [Event, string[], number][] = [
@@ -143,6 +143,33 @@ test('a rule is routed only when a witness of every AND side (and every |all val
     const got = routed.process(ev).map((a) => a.rule.id.slice(-2)).sort();
     assert.deepEqual(got, want, String(ev.fields.CommandLine));
     assert.deepEqual(full.process(ev).map((a) => a.rule.id.slice(-2)).sort(), want);
+    assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
+  }
+});
+
+test('an OR of ANDs is routed through every side: a common literal alone does not select the rule', async () => {
+  const { loadRuleSources } = await import('../../../src/detect/index.ts');
+  // The shape of SigmaHQ's "Potential Command Line Path Traversal Evasion Attempt".
+  const rs = loadRuleSources([{
+    file: 'or.yml',
+    text: "title: T\nid: 00000000-0000-4000-8000-000000000011\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n"
+      + "  selection_1:\n    Image|contains: '\\Windows\\'\n    CommandLine|contains:\n      - '\\..\\Windows\\'\n      - '\\..\\..\\'\n"
+      + "  selection_2:\n    CommandLine|contains: '.exe\\..\\'\n  condition: 1 of selection_*\nlevel: high\n",
+  }]);
+  assert.deepEqual(rs.errors, []);
+  assert.equal(rs.rules[0].clauses?.length, 2, '(Image ∨ .exe\\..\\) ∧ (traversal ∨ .exe\\..\\)');
+  const sysmon = (img: string, cli: string): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: img, CommandLine: cli });
+  const cases: [Event, number, number][] = [
+    [sysmon('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c dir'), 0, 0],
+    [sysmon('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c C:\\x\\..\\Windows\\y'), 1, 1],
+    [sysmon('C:\\Tools\\a.exe', 'a.exe b.exe\\..\\c'), 1, 1],
+    [sysmon('C:\\Tools\\a.exe', 'a.exe C:\\x\\..\\Windows\\y'), 0, 0],
+  ];
+  for (const [ev, alerts, evaluated] of cases) {
+    const routed = createDetector({ rules: rs.rules });
+    const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
+    assert.equal(routed.process(ev).length, alerts, String(ev.fields.CommandLine));
+    assert.equal(full.process(ev).length, alerts);
     assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
   }
 });
