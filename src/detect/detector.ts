@@ -99,6 +99,8 @@ export function createDetector(opts: { rules: readonly CompiledRule[]; correlati
     emits.set(r, !ref || engine!.emitsStandalone(r.meta.id));
   }
 
+  // One view, re-pointed at each event: process() runs to completion before the next event.
+  const sharedView = new EventView({});
   const st: DetectorStats = { events: 0, alerts: 0, rulesEvaluated: 0, evaluatedHistogram: new Map(), matchesByRule: new Map(), unroutedEvents: 0 };
 
   const ruleAlert = (r: CompiledRule, ev: Event, why: MatchReason[]): Alert => ({
@@ -139,8 +141,8 @@ export function createDetector(opts: { rules: readonly CompiledRule[]; correlati
       st.events++;
       const cls = mapping.classify(ev);
       const idv = ev.fields.EventID;
-      const eventId = typeof idv === 'number' || typeof idv === 'string' ? String(idv) : undefined;
-      const view = new EventView(ev.fields, cls.alias);
+      const eventId = typeof idv === 'number' || typeof idv === 'string' ? idv : undefined;
+      const view = sharedView.reset(ev.fields, cls.alias);
       const cands = config.fullScan ? rules : router.candidates(cls, eventId, view);
       const n = cands.length;
       st.rulesEvaluated += n;

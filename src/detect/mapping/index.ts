@@ -78,7 +78,8 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
   // Per event the Windows class is found by two lookups (channel, then the EventID as given, number
   // or text) without building a key string; both levels are bounded (both are event text).
   const byChannel = new Map<string, Map<string | number, EventClass>>();
-  const FAST_CAP = 4096;
+  let fastEntries = 0;
+  const FAST_CAP = 65536;
 
   function windowsClass(channel: string, eventId: string): EventClass {
     const key = `w\u0000${channel}\u0000${eventId}`;
@@ -95,6 +96,8 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
       }
     }
     c = { product: 'windows', services: service ? [service] : [], categories, ...(alias ? { alias } : {}), key };
+    // Channel and EventID are event text: keep the cache bounded.
+    if (cache.size >= 65536) cache.clear();
     cache.set(key, c);
     return c;
   }
@@ -112,6 +115,7 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
       for (const x of s.categories) if (!categories.includes(x)) categories.push(x);
     }
     c = { ...(ls.product ? { product: ls.product } : {}), services, categories, key };
+    if (cache.size >= 65536) cache.clear();
     cache.set(key, c);
     return c;
   }
@@ -127,8 +131,9 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
         const hit = byId?.get(id);
         if (hit) return hit;
         const c = windowsClass(ch, String(id));
-        if (!byId && byChannel.size < FAST_CAP) byChannel.set(ch, (byId = new Map()));
-        if (byId && byId.size < FAST_CAP) byId.set(id, c);
+        if (++fastEntries > FAST_CAP) { byChannel.clear(); fastEntries = 1; byId = undefined; }
+        if (!byId) byChannel.set(ch, (byId = new Map()));
+        byId.set(id, c);
         return c;
       }
       return parserClass(event.logsource ?? {});

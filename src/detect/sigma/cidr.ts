@@ -82,17 +82,31 @@ function prefixEqual(a: Uint8Array, b: Uint8Array, bits: number): boolean {
   return (a[i] & mask) === (b[i] & mask);
 }
 
+/** An event address as IPv4 bytes (including IPv4-mapped IPv6) and/or IPv6 bytes. */
+interface Address { v4: Uint8Array | undefined; v6: Uint8Array | undefined }
+
+// A rule's cidr list tests the same event value against every network (SigmaHQ's private-range
+// filters list eight): the last address parsed is kept so the value is parsed once, not per network.
+let lastText: string | undefined;
+let lastAddress: Address = { v4: undefined, v6: undefined };
+
+function parseAddress(text: string): Address {
+  if (text === lastText) return lastAddress;
+  const a = text.trim();
+  let v4 = parseIPv4(a);
+  let v6: Uint8Array | undefined;
+  if (!v4 && a.includes(':')) {
+    v6 = parseIPv6(a);
+    if (v6 && v6.slice(0, 10).every((x) => x === 0) && v6[10] === 0xff && v6[11] === 0xff) v4 = v6.slice(12);
+  }
+  lastText = text;
+  lastAddress = { v4, v6 };
+  return lastAddress;
+}
+
 /** Does the address text fall inside the network? Non-addresses never match. */
 export function cidrContains(net: Cidr, address: string): boolean {
-  const a = address.trim();
-  if (!net.v6) {
-    let b = parseIPv4(a);
-    if (!b && a.includes(':')) {
-      const v6 = parseIPv6(a);
-      if (v6 && v6.slice(0, 10).every((x) => x === 0) && v6[10] === 0xff && v6[11] === 0xff) b = v6.slice(12);
-    }
-    return b !== undefined && prefixEqual(b, net.bytes, net.prefix);
-  }
-  const b = parseIPv6(a);
+  const p = parseAddress(address);
+  const b = net.v6 ? p.v6 : p.v4;
   return b !== undefined && prefixEqual(b, net.bytes, net.prefix);
 }

@@ -13,9 +13,9 @@ import type { FieldValue, Fields } from '../../core/index.ts';
 const NONE: unique symbol = Symbol('none');
 
 export class EventView {
-  readonly fields: Fields;
+  fields: Fields;
   /** Sigma field name → event field name, for this event's logsource (e.g. Image → NewProcessName). */
-  readonly alias: Record<string, string> | undefined;
+  alias: Record<string, string> | undefined;
   private folds: Map<string, string | typeof NONE> | undefined;
   private keywordCache: { s: string[]; f: string[] } | undefined;
   private joinedCache: string | undefined;
@@ -24,6 +24,17 @@ export class EventView {
   constructor(fields: Fields, alias?: Record<string, string>) {
     this.fields = fields;
     this.alias = alias;
+  }
+
+  /** Point this view at another event, forgetting every cached form (one view serves a stream). */
+  reset(fields: Fields, alias?: Record<string, string>): this {
+    this.fields = fields;
+    this.alias = alias;
+    this.folds?.clear();
+    this.keywordCache = undefined;
+    this.joinedCache = undefined;
+    this.squashed = undefined;
+    return this;
   }
 
   /** The raw value: undefined when absent, null when present-but-null. */
@@ -71,6 +82,11 @@ export class EventView {
     return f;
   }
 
+  /** Record the folded form of a field's string value, already computed elsewhere (router memo). */
+  primeFolded(name: string, folded: string): void {
+    (this.folds ??= new Map()).set(name, folded);
+  }
+
   /** Every scalar value of the event as text (and folded), for keyword (field-less) detections. */
   keywordValues(): { s: string[]; f: string[] } {
     if (this.keywordCache) return this.keywordCache;
@@ -110,11 +126,14 @@ function lookupPath(f: Fields, name: string): FieldValue | undefined {
   return cur;
 }
 
-export function collectStrings(v: FieldValue, out: string[], depth: number): string[] {
+/** Every scalar value's text, depth first (`stringsOnly`: skip numbers and booleans). */
+export function collectStrings(v: FieldValue, out: string[], depth: number, stringsOnly = false): string[] {
   if (depth > 32) return out;
+  if (typeof v === 'string') { out.push(v); return out; }
   if (v === null) return out;
-  if (Array.isArray(v)) { for (const x of v) collectStrings(x, out, depth + 1); return out; }
-  if (typeof v === 'object') { for (const k in v) collectStrings(v[k], out, depth + 1); return out; }
+  if (Array.isArray(v)) { for (const x of v) collectStrings(x, out, depth + 1, stringsOnly); return out; }
+  if (typeof v === 'object') { for (const k in v) collectStrings(v[k], out, depth + 1, stringsOnly); return out; }
+  if (stringsOnly) return out;
   const s = scalarText(v);
   if (s !== undefined) out.push(s);
   return out;

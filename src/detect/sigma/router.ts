@@ -19,6 +19,7 @@
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
 import { anchorPattern, anchorsFor } from './anchors.ts';
+import { memoBudget, ValueMemo } from './value-memo.ts';
 import { collectStrings, type EventView } from './event-view.ts';
 import type { Fields } from '../../core/index.ts';
 import type { CompiledRule } from './types.ts';
@@ -49,59 +50,19 @@ interface FieldIndex {
    * stays bounded and keeps what repeats): event logs repeat the same images, command lines, users
    * and hosts, and a hit costs one hash lookup instead of folding and scanning the value.
    */
-  memo: ValueMemo;
+  memo: ValueMemo<MemoHit>;
   /** For KEYWORD_FIELD: passes every value whose folded form may hold a literal (anchors.ts), if few anchors cover them. */
   anchors?: RegExp;
+  /** For KEYWORD_FIELD with anchors: whether a number's or boolean's text could hold one. */
+  anchorsInScalars?: boolean;
 }
 
-/**
- * A bounded map from raw value to codes: two generations, the older one dropped when the newer fills.
- * It steps aside where values do not repeat (unique ids, timestamps): a miss costs a hash and an
- * insert on top of the scan, so after a window of mostly misses it is emptied and bypassed for a while.
- */
-export class ValueMemo {
-  private young = new Map<string, Codes>();
-  private old = new Map<string, Codes>();
-  /** Characters held by `young` (the memo keeps the event's strings alive). */
-  private youngChars = 0;
-  private lookups = 0;
-  private hits = 0;
-  private bypass = 0;
-
-  get(raw: string): Codes | undefined {
-    if (this.bypass > 0) { this.bypass--; return undefined; }
-    if (++this.lookups === MEMO_WINDOW) {
-      const useful = this.hits * 2 >= this.lookups;
-      this.lookups = this.hits = 0;
-      if (!useful) { this.bypass = MEMO_BYPASS; this.young = new Map(); this.old = new Map(); return undefined; }
-    }
-    let hit = this.young.get(raw);
-    if (hit === undefined) {
-      hit = this.old.get(raw);
-      if (hit === undefined) return undefined;
-      this.set(raw, hit);
-    }
-    this.hits++;
-    return hit;
-  }
-
-  set(raw: string, codes: Codes): void {
-    if (this.bypass > 0 || raw.length > MEMO_MAX_LEN) return;
-    if (this.young.size >= MEMO_CAP || this.youngChars >= MEMO_CHARS) { this.old = this.young; this.young = new Map(); this.youngChars = 0; }
-    this.young.set(raw, codes);
-    this.youngChars += raw.length;
-  }
-}
-
-/** Values per generation of a field's memo, and the longest value memoised (longer ones rarely repeat). */
-const MEMO_CAP = 8192;
-const MEMO_MAX_LEN = 2048;
-/** Characters per generation: at most ~2 MB of retained text per field. */
-const MEMO_CHARS = 1 << 20;
-/** Lookups per hit-rate window, and lookups bypassed after a window with under half hits. */
-const MEMO_WINDOW = 4096;
-const MEMO_BYPASS = 65536;
 const NO_CODES: Codes = [];
+/** Every character the text of a number or boolean can hold (lower-cased: 1e+21, -infinity, nan, true, false). */
+const SCALAR_TEXT_CHARS = '0123456789.-+einfatyrusl';
+
+/** What the memo keeps per value: the codes found in it and its folded form. */
+interface MemoHit { codes: Codes; folded: string }
 
 interface ShortLit { lit: string; codes: Codes }
 
@@ -178,6 +139,8 @@ export class RuleRouter {
   /** Per rule: the mask with every clause bit set. */
   private readonly full: Int32Array;
   private readonly index = new Map<CompiledRule, number>();
+  /** Characters all value memos of this router may keep alive together. */
+  private readonly memoBudget = memoBudget();
 
   constructor(rules: CompiledRule[], opts: { witnesses?: boolean } = {}) {
     this.rules = rules;
@@ -245,7 +208,7 @@ export class RuleRouter {
       for (let ci = 0; ci < cs.length; ci++) for (const w of cs[ci]) {
         const code = (ix << 5) | ci;
         let fi = byField.get(w.field);
-        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), memo: new ValueMemo() }; byField.set(w.field, fi); }
+        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), memo: new ValueMemo(this.memoBudget) }; byField.set(w.field, fi); }
         if (w.kind === 'sub' && w.value.length < WITNESS_GRAM) {
           const c = w.value.charCodeAt(0);
           let l = fi.short.get(c);
@@ -269,7 +232,10 @@ export class RuleRouter {
     if (kw && kw.eq.size + kw.bs.size + kw.sl.size === 0) {
       const lits = [...[...kw.sub.values()].flat().map((n) => n.lit), ...[...kw.short.values()].flat().map((e) => e.lit)];
       const anchors = anchorsFor(lits);
-      if (anchors) kw.anchors = anchorPattern(anchors);
+      if (anchors) {
+        kw.anchors = anchorPattern(anchors);
+        kw.anchorsInScalars = anchors.some((a) => [...a].every((c) => SCALAR_TEXT_CHARS.includes(c)));
+      }
     }
     p = { always, fields: [...byField.values()] };
     // Keep the plan cache bounded (EventIDs are attacker-controlled text).
@@ -278,9 +244,26 @@ export class RuleRouter {
     return p;
   }
 
+  /**
+   * The plan last used for each class, with its EventID as given (number or text): a Windows class
+   * is per channel and EventID, so this one identity lookup finds the plan without building a key.
+   */
+  private readonly planOfClass = new Map<EventClass, { id: string | number | undefined; plan: Plan }>();
+
+  private planFor(cls: EventClass, eventId: string | number | undefined): Plan {
+    const e = this.planOfClass.get(cls);
+    if (e && e.id === eventId) return e.plan;
+    const plan = this.plan(this.bucket(cls), eventId === undefined ? undefined : String(eventId));
+    if (e) { e.id = eventId; e.plan = plan; } else {
+      if (this.planOfClass.size >= 65536) this.planOfClass.clear();
+      this.planOfClass.set(cls, { id: eventId, plan });
+    }
+    return plan;
+  }
+
   /** Rules that may match this event. */
-  candidates(cls: EventClass, eventId: string | undefined, view: EventView): CompiledRule[] {
-    const p = this.plan(this.bucket(cls), eventId);
+  candidates(cls: EventClass, eventId: string | number | undefined, view: EventView): CompiledRule[] {
+    const p = this.planFor(cls, eventId);
     if (p.fields.length === 0) return p.always;
     this.out = undefined;
     this.cur = p;
@@ -292,10 +275,10 @@ export class RuleRouter {
         continue;
       }
       const s = view.str(fi.field);
-      if (s !== undefined) { this.lookup(fi, fi.memo, s); continue; }
+      if (s !== undefined) { this.lookupField(fi, s, view); continue; }
       const raw = view.get(fi.field);
       if (Array.isArray(raw)) {
-        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') this.lookup(fi, undefined, String(x));
+        for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') this.lookup(fi, String(x));
       }
     }
     const out = this.out;
@@ -328,16 +311,28 @@ export class RuleRouter {
     }
   }
 
-  /** Select by one raw value of the field: from the memo, or by scanning its folded form. */
-  private lookup(fi: FieldIndex, memo: ValueMemo | undefined, raw: string): void {
-    let codes = memo?.get(raw);
-    if (codes === undefined) {
+  /**
+   * Select by the field's scalar value: from the memo, or by scanning its folded form. The memo also
+   * keeps the folded form, handed to the view so the rules that run need not fold the value again.
+   */
+  private lookupField(fi: FieldIndex, raw: string, view: EventView): void {
+    let hit = fi.memo.get(raw);
+    if (hit === undefined) {
+      const folded = raw.toLowerCase();
       const acc: Codes = [];
-      this.scan(fi, raw.toLowerCase(), acc);
-      codes = acc.length ? acc : NO_CODES;
-      memo?.set(raw, codes);
+      this.scan(fi, folded, acc);
+      hit = { codes: acc.length ? acc : NO_CODES, folded };
+      fi.memo.set(raw, hit, folded === raw ? 0 : folded.length);
     }
-    if (codes.length) this.add(codes);
+    view.primeFolded(fi.field, hit.folded);
+    if (hit.codes.length) this.add(hit.codes);
+  }
+
+  /** Select by one value (an array element or a keyword value), without the memo. */
+  private lookup(fi: FieldIndex, raw: string): void {
+    const acc: Codes = [];
+    this.scan(fi, raw.toLowerCase(), acc);
+    if (acc.length) this.add(acc);
   }
 
   /**
@@ -346,9 +341,9 @@ export class RuleRouter {
    * holds a NUL itself).
    */
   private lookupKeywords(fi: FieldIndex, fields: Fields): void {
-    const values = collectStrings(fields, this.kwBuf, 0);
+    const values = collectStrings(fields, this.kwBuf, 0, fi.anchors !== undefined && !fi.anchorsInScalars);
     const pass = fi.anchors;
-    for (let i = 0; i < values.length; i++) if (!pass || pass.test(values[i])) this.lookup(fi, undefined, values[i]);
+    for (let i = 0; i < values.length; i++) if (!pass || pass.test(values[i])) this.lookup(fi, values[i]);
     values.length = 0;
   }
 

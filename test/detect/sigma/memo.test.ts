@@ -1,10 +1,10 @@
 // The router's per-value memo: answers repeated values, steps aside where values never repeat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValueMemo } from '../../../src/detect/sigma/router.ts';
+import { memoBudget, ValueMemo } from '../../../src/detect/sigma/value-memo.ts';
 
 test('repeated values are answered from the memo', () => {
-  const m = new ValueMemo();
+  const m = new ValueMemo<number[]>();
   for (let i = 0; i < 20_000; i++) {
     const v = `c:\\windows\\system32\\tool${i % 100}.exe`;
     const hit = m.get(v);
@@ -14,11 +14,23 @@ test('repeated values are answered from the memo', () => {
 });
 
 test('after a window of mostly misses the memo is emptied and bypassed', () => {
-  const m = new ValueMemo();
+  const m = new ValueMemo<number[]>();
   m.set('kept', [1]);
   for (let i = 0; i < 4095; i++) { if (m.get(`unique ${i}`) === undefined) m.set(`unique ${i}`, [i]); }
   // The 4096th lookup closes the window: under half were hits, so the memo steps aside.
   assert.equal(m.get('kept'), undefined);
   m.set('kept', [1]);
   assert.equal(m.get('kept'), undefined, 'nothing is stored while bypassed');
+});
+
+test('memos sharing a budget never keep more characters than it allows', () => {
+  const budget = memoBudget(10_000);
+  const memos = Array.from({ length: 5 }, () => new ValueMemo<number>(budget));
+  for (let i = 0; i < 50_000; i++) {
+    const m = memos[i % 5];
+    const v = `value ${i % 700} `.padEnd(40, 'x');
+    if (m.get(v) === undefined) m.set(v, i);
+    assert.ok(budget.chars <= budget.max, `after ${i}: ${budget.chars} chars`);
+    assert.ok(budget.chars >= 0);
+  }
 });
