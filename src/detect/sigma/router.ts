@@ -41,10 +41,13 @@ interface FieldIndex {
   sub: Map<number, SubNeedle[]>;
   /** A bit per gram hash in `sub` (SUB_BLOOM_BITS wide): most positions skip the Map. */
   subBloom: Int32Array;
-  /** 'sub' witnesses shorter than WITNESS_GRAM, by their first character code. */
+  /** 'sub' witnesses of 2 or 3 characters, by their first two characters packed (packChar). */
   short: Map<number, ShortLit[]>;
-  /** A bit per first character code in `short`. */
+  /** A bit per key in `short` (65,536 bits). */
   shortBits: Int32Array;
+  /** 'sub' witnesses of one character, by packChar of it. */
+  single: Map<number, ShortLit[]>;
+  singleBits: Int32Array;
   /**
    * What the lookups above found for a value, keyed by the raw value (two generations, so the cache
    * stays bounded and keeps what repeats): event logs repeat the same images, command lines, users
@@ -64,10 +67,11 @@ const SCALAR_TEXT_CHARS = '0123456789.-+einfatyrusl';
 /** What the memo keeps per value: the codes found in it and its folded form. */
 interface MemoHit { codes: Codes; folded: string }
 
-interface ShortLit { lit: string; codes: Codes }
+/** `seen`: the scan that last found it, so a literal's codes are added once per value however often it occurs. */
+interface ShortLit { lit: string; codes: Codes; seen: number }
 
 /** A literal, the offset of its indexed gram within it, and the codes it selects. */
-interface SubNeedle { lit: string; off: number; codes: Codes }
+interface SubNeedle { lit: string; off: number; codes: Codes; seen: number }
 
 /** Bloom filter size (bits, as a power of two) per field: ~4k grams stay well under 1 % full. */
 const SUB_BLOOM_BITS = 18;
@@ -119,6 +123,19 @@ function push<K>(m: Map<K, Codes>, k: K, code: number): void {
 function clausesOf(r: CompiledRule): Witness[][] | undefined {
   if (r.clauses && r.clauses.length > 1 && r.clauses.length <= 32) return r.clauses;
   return r.witness ? [r.witness] : undefined;
+}
+
+function pushCodes(acc: Codes, l: Codes | undefined): void {
+  if (l) for (let i = 0; i < l.length; i++) acc.push(l[i]);
+}
+
+/** Codes of the literals of `l` that occur in f at `at` and were not found earlier in this scan. */
+function verify(l: ShortLit[] | undefined, f: string, at: number, acc: Codes, scan: number): void {
+  if (!l) return;
+  for (let j = 0; j < l.length; j++) {
+    const e = l[j];
+    if (e.seen !== scan && f.startsWith(e.lit, at)) { e.seen = scan; pushCodes(acc, e.codes); }
+  }
 }
 
 function lastAfter(s: string, sep: string): string | undefined {
@@ -208,13 +225,15 @@ export class RuleRouter {
       for (let ci = 0; ci < cs.length; ci++) for (const w of cs[ci]) {
         const code = (ix << 5) | ci;
         let fi = byField.get(w.field);
-        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), memo: new ValueMemo(this.memoBudget) }; byField.set(w.field, fi); }
+        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), single: new Map(), singleBits: new Int32Array(8), memo: new ValueMemo(this.memoBudget) }; byField.set(w.field, fi); }
         if (w.kind === 'sub' && w.value.length < WITNESS_GRAM) {
-          const c = w.value.charCodeAt(0);
-          let l = fi.short.get(c);
-          if (!l) { l = []; fi.short.set(c, l); fi.shortBits[c >>> 5] |= 1 << (c & 31); }
+          const one = w.value.length === 1;
+          const k = one ? packChar(w.value.charCodeAt(0)) : (packChar(w.value.charCodeAt(0)) << 8) | packChar(w.value.charCodeAt(1));
+          const m = one ? fi.single : fi.short;
+          let l = m.get(k);
+          if (!l) { l = []; m.set(k, l); (one ? fi.singleBits : fi.shortBits)[k >>> 5] |= 1 << (k & 31); }
           let e = l.find((x) => x.lit === w.value);
-          if (!e) { e = { lit: w.value, codes: [] }; l.push(e); }
+          if (!e) { e = { lit: w.value, codes: [], seen: 0 }; l.push(e); }
           if (e.codes[e.codes.length - 1] !== code) e.codes.push(code);
         } else if (w.kind === 'sub') {
           const off = rarest(w);
@@ -222,7 +241,7 @@ export class RuleRouter {
           let l = fi.sub.get(h);
           if (!l) { l = []; fi.sub.set(h, l); bloomAdd(fi.subBloom, h); }
           let e = l.find((x) => x.lit === w.value);
-          if (!e) { e = { lit: w.value, off, codes: [] }; l.push(e); }
+          if (!e) { e = { lit: w.value, off, codes: [], seen: 0 }; l.push(e); }
           if (e.codes[e.codes.length - 1] !== code) e.codes.push(code);
         }
         else push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, code);
@@ -230,7 +249,7 @@ export class RuleRouter {
     }
     const kw = byField.get(KEYWORD_FIELD);
     if (kw && kw.eq.size + kw.bs.size + kw.sl.size === 0) {
-      const lits = [...[...kw.sub.values()].flat().map((n) => n.lit), ...[...kw.short.values()].flat().map((e) => e.lit)];
+      const lits = [...[...kw.sub.values()].flat().map((n) => n.lit), ...[...kw.short.values(), ...kw.single.values()].flat().map((e) => e.lit)];
       const anchors = anchorsFor(lits);
       if (anchors) {
         kw.anchors = anchorPattern(anchors);
@@ -347,36 +366,59 @@ export class RuleRouter {
     values.length = 0;
   }
 
+  /** Numbers the scans (ShortLit / SubNeedle `seen`), from 1. */
+  private scanId = 0;
+
+  /** Before the scan number wraps: forget every `seen`, so an old number cannot pass for a new one. */
+  private resetSeen(): void {
+    const plans = new Set([...this.buckets.values()].flatMap((b) => [...b.plans.values()]));
+    for (const e of this.planOfClass.values()) plans.add(e.plan);
+    for (const p of plans) for (const fi of p.fields) {
+      for (const m of [fi.short, fi.single]) for (const l of m.values()) for (const e of l) e.seen = 0;
+      for (const l of fi.sub.values()) for (const e of l) e.seen = 0;
+    }
+    this.scanId = 0;
+  }
+
   /** Reused list of an event's values for lookupKeywords. */
   private readonly kwBuf: string[] = [];
 
-  /** Every witness code of the field whose literal the folded value `f` holds, appended to `acc`. */
+  /**
+   * Every witness code of the field whose literal the folded value `f` holds, appended to `acc`: one
+   * pass over the value, the last four characters packed in one integer, each position checked
+   * against the 1-, 2- and 4-character tables behind bit filters, hits verified with startsWith.
+   */
   private scan(fi: FieldIndex, f: string, acc: Codes): void {
-    const put = (l: Codes | undefined): void => { if (l) for (const c of l) acc.push(c); };
-    if (fi.short.size) {
-      const bits = fi.shortBits;
-      for (let i = 0; i < f.length; i++) {
-        const c = f.charCodeAt(i);
-        if ((bits[c >>> 5] & (1 << (c & 31))) === 0) continue;
-        for (const e of fi.short.get(c)!) if (f.startsWith(e.lit, i)) put(e.codes);
+    if (fi.eq.size) pushCodes(acc, fi.eq.get(f));
+    if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) pushCodes(acc, fi.bs.get(x)); }
+    if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) pushCodes(acc, fi.sl.get(x)); }
+    const doSingle = fi.single.size > 0;
+    const doShort = fi.short.size > 0;
+    const doSub = fi.sub.size > 0;
+    if (!doSingle && !doShort && !doSub) return;
+    const { single, singleBits, short, shortBits, sub, subBloom } = fi;
+    if (this.scanId === 0x7fffffff) this.resetSeen();
+    const id = ++this.scanId;
+    let packed = 0;
+    for (let i = 0; i < f.length; i++) {
+      const c = packChar(f.charCodeAt(i));
+      packed = (packed << 8) | c;
+      if (doSingle && (singleBits[c >>> 5] & (1 << (c & 31))) !== 0) verify(single.get(c), f, i, acc, id);
+      if (i === 0) continue;
+      if (doShort) {
+        const k = packed & 0xffff;
+        if ((shortBits[k >>> 5] & (1 << (k & 31))) !== 0) verify(short.get(k), f, i - 1, acc, id);
       }
-    }
-    if (fi.eq.size) put(fi.eq.get(f));
-    if (fi.bs.size) { const x = lastAfter(f, '\\'); if (x !== undefined) put(fi.bs.get(x)); }
-    if (fi.sl.size) { const x = lastAfter(f, '/'); if (x !== undefined) put(fi.sl.get(x)); }
-    if (fi.sub.size && f.length >= WITNESS_GRAM) {
-      const sub = fi.sub;
-      const bloom = fi.subBloom;
-      let packed = (packChar(f.charCodeAt(0)) << 16) | (packChar(f.charCodeAt(1)) << 8) | packChar(f.charCodeAt(2));
-      for (let i = WITNESS_GRAM - 1; i < f.length; i++) {
-        packed = (packed << 8) | packChar(f.charCodeAt(i));
+      if (doSub && i >= WITNESS_GRAM - 1) {
         const h = gramHash(packed);
-        if (!bloomHas(bloom, h)) continue;
+        if (!bloomHas(subBloom, h)) continue;
         const l = sub.get(h);
         if (!l) continue;
-        for (const nd of l) {
+        for (let j = 0; j < l.length; j++) {
+          const nd = l[j];
+          if (nd.seen === id) continue;
           const at = i - (WITNESS_GRAM - 1) - nd.off;
-          if (at >= 0 && f.startsWith(nd.lit, at)) put(nd.codes);
+          if (at >= 0 && f.startsWith(nd.lit, at)) { nd.seen = id; pushCodes(acc, nd.codes); }
         }
       }
     }

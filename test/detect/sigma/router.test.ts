@@ -173,3 +173,24 @@ test('an OR of ANDs is routed through every side: a common literal alone does no
     assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
   }
 });
+
+test('literal bookkeeping survives the scan counter wrapping', async () => {
+  const { loadRuleSources } = await import('../../../src/detect/index.ts');
+  const rs = loadRuleSources([{
+    file: 'w.yml',
+    text: "title: T\nid: 00000000-0000-4000-8000-000000000021\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n"
+      + "  sel:\n    CommandLine|contains: ' -zzenc '\n  condition: sel\nlevel: high\n",
+  }]);
+  const { RuleRouter } = await import('../../../src/detect/sigma/router.ts');
+  const { EventView } = await import('../../../src/detect/sigma/event-view.ts');
+  const ev = (i: number): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, CommandLine: `tool${i}.exe -zzenc AAAA ${i}` });
+  const r = new RuleRouter(rs.rules);
+  const cls = loadDefaultMapping().classify(ev(0));
+  // Values differ each time, so every lookup scans (no memo hit).
+  const pick = (i: number): number => r.candidates(cls, 1, new EventView(ev(i).fields, cls.alias)).length;
+  assert.equal(pick(1), 1);
+  const counter = r as unknown as { scanId: number };
+  counter.scanId = 0x7fffffff - 2;
+  for (let i = 2; i < 10; i++) assert.equal(pick(i), 1, `scan ${i} around the wrap`);
+  assert.ok(counter.scanId < 10, 'the counter restarted');
+});
