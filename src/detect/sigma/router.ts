@@ -45,8 +45,9 @@ interface FieldIndex {
   short: Map<number, ShortLit[]>;
   /** A bit per key in `short` (65,536 bits). */
   shortBits: Int32Array;
-  /** 'sub' witnesses of one character, by packChar of it. */
+  /** 'sub' witnesses of one character, by its character code (exact: no packing). */
   single: Map<number, ShortLit[]>;
+  /** A bit per character code in `single` (65,536 bits, allocated when there is one). */
   singleBits: Int32Array;
   /**
    * What the lookups above found for a value, keyed by the raw value (two generations, so the cache
@@ -61,6 +62,7 @@ interface FieldIndex {
 }
 
 const NO_CODES: Codes = [];
+const NO_BITS = new Int32Array(0);
 /** Every character the text of a number or boolean can hold (lower-cased: 1e+21, -infinity, nan, true, false). */
 const SCALAR_TEXT_CHARS = '0123456789.-+einfatyrusl';
 
@@ -225,12 +227,13 @@ export class RuleRouter {
       for (let ci = 0; ci < cs.length; ci++) for (const w of cs[ci]) {
         const code = (ix << 5) | ci;
         let fi = byField.get(w.field);
-        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), single: new Map(), singleBits: new Int32Array(8), memo: new ValueMemo(this.memoBudget) }; byField.set(w.field, fi); }
+        if (!fi) { fi = { field: w.field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), single: new Map(), singleBits: NO_BITS, memo: new ValueMemo(this.memoBudget) }; byField.set(w.field, fi); }
         if (w.kind === 'sub' && w.value.length < WITNESS_GRAM) {
           const one = w.value.length === 1;
-          const k = one ? packChar(w.value.charCodeAt(0)) : (packChar(w.value.charCodeAt(0)) << 8) | packChar(w.value.charCodeAt(1));
+          const k = one ? w.value.charCodeAt(0) : (packChar(w.value.charCodeAt(0)) << 8) | packChar(w.value.charCodeAt(1));
           const m = one ? fi.single : fi.short;
           let l = m.get(k);
+          if (one && fi.singleBits === NO_BITS) fi.singleBits = new Int32Array(2048);
           if (!l) { l = []; m.set(k, l); (one ? fi.singleBits : fi.shortBits)[k >>> 5] |= 1 << (k & 31); }
           let e = l.find((x) => x.lit === w.value);
           if (!e) { e = { lit: w.value, codes: [], seen: 0 }; l.push(e); }
@@ -366,8 +369,10 @@ export class RuleRouter {
     values.length = 0;
   }
 
-  /** Numbers the scans (ShortLit / SubNeedle `seen`), from 1. */
+  /** Numbers the scans (ShortLit / SubNeedle `seen`, singleDone), from 1. */
   private scanId = 0;
+  /** Per character code: the scan that already looked its one-character literals up. */
+  private readonly singleDone = new Int32Array(65536);
 
   /** Before the scan number wraps: forget every `seen`, so an old number cannot pass for a new one. */
   private resetSeen(): void {
@@ -377,6 +382,7 @@ export class RuleRouter {
       for (const m of [fi.short, fi.single]) for (const l of m.values()) for (const e of l) e.seen = 0;
       for (const l of fi.sub.values()) for (const e of l) e.seen = 0;
     }
+    this.singleDone.fill(0);
     this.scanId = 0;
   }
 
@@ -400,10 +406,16 @@ export class RuleRouter {
     if (this.scanId === 0x7fffffff) this.resetSeen();
     const id = ++this.scanId;
     let packed = 0;
+    const singleDone = this.singleDone;
     for (let i = 0; i < f.length; i++) {
-      const c = packChar(f.charCodeAt(i));
+      const code = f.charCodeAt(i);
+      const c = packChar(code);
       packed = (packed << 8) | c;
-      if (doSingle && (singleBits[c >>> 5] & (1 << (c & 31))) !== 0) verify(single.get(c), f, i, acc, id);
+      // A one-character literal is found at its first occurrence; later ones cost a stamp check.
+      if (doSingle && singleDone[code] !== id && (singleBits[code >>> 5] & (1 << (code & 31))) !== 0) {
+        singleDone[code] = id;
+        verify(single.get(code), f, i, acc, id);
+      }
       if (i === 0) continue;
       if (doShort) {
         const k = packed & 0xffff;
