@@ -31,6 +31,7 @@ export class EventView {
     this.fields = fields;
     this.alias = alias;
     this.folds?.clear();
+    this.primedCount = 0;
     this.keywordCache = undefined;
     this.joinedCache = undefined;
     this.squashed = undefined;
@@ -73,6 +74,8 @@ export class EventView {
 
   /** Lower-cased string form, computed once per event. */
   folded(name: string): string | undefined {
+    // Primed names are few constant strings (the router's fields): compared by identity first.
+    for (let i = 0; i < this.primedCount; i++) if (this.primedNames[i] === name) return this.primedValues[i];
     const folds = (this.folds ??= new Map());
     const hit = folds.get(name);
     if (hit !== undefined) return hit === NONE ? undefined : hit;
@@ -82,10 +85,18 @@ export class EventView {
     return f;
   }
 
-  /** Record the folded form of a field's string value, already computed elsewhere (router memo). */
+  /**
+   * Record the folded form of a field's string value, already computed elsewhere (the router's memo)
+   * for every field it indexes, most of which no rule then reads: a list append, not a map insert.
+   */
   primeFolded(name: string, folded: string): void {
-    (this.folds ??= new Map()).set(name, folded);
+    this.primedNames[this.primedCount] = name;
+    this.primedValues[this.primedCount++] = folded;
   }
+
+  private primedCount = 0;
+  private readonly primedNames: string[] = [];
+  private readonly primedValues: string[] = [];
 
   /** Every scalar value of the event as text (and folded), for keyword (field-less) detections. */
   keywordValues(): { s: string[]; f: string[] } {
