@@ -5,19 +5,24 @@
 // Printed, all measured in this run:
 //   load       time to read and compile the corpus
 //   baseline   JSON.parse of the same events (their JSON text), per event
-//   detect     detector.process(event) on the parsed events, per event
+//   pipeline   parse then detector.process(event), event by event, as a pipeline runs them
+//   detect     pipeline minus baseline (so the garbage collection parsing causes is not billed to
+//              detection, as it was when the two were timed apart)
 //   ratio      detect cost / JSON.parse cost (target ≤ 1.0), events/s for both (target ≥ 150,000/s)
 //   rules evaluated per event p50 / p95 / mean (after logsource, EventID and literal routing)
-//   peak RSS (target < 300 MB, flat over 10M events) and the live JS heap at the end
+//   peak RSS (target < 300 MB, flat over 10M events) and the live JS heap at the end (after a GC)
 //
-//   node_modules/.bin/node [--expose-gc] [--max-old-space-size=200] bench/sigma.ts [--events 1000000] [--batch 10000] [--seed 1]
+//   node_modules/.bin/node [V8 flags] bench/sigma.ts [--events 1000000] [--batch 10000] [--seed 1] [--unique PERCENT]
 //
-// Measured 2026-11-27 on the shared 2-core build VM (noisy: other jobs ran; same command, same run
-// order), --events 300000, 107,572 alerts every time:
-//   4550bf9           detect 12,369 ev/s per CPU-s (80.9 µs/event), 24.9x JSON.parse, rules/event p50 15 p95 86 mean 26.5
-//   b704316           detect 13,351–18,004 ev/s per CPU-s (74.9–55.5 µs/event), 21.3x–17.6x, rules/event p50 7 p95 57 mean 15.5
-//   AND sides routed  detect 25,698–25,894 ev/s per CPU-s (38.9–38.6 µs/event), 11.8x–12.3x, rules/event p50 3 p95 17 mean 5.3
-// Rates are per CPU-second of this process (process.cpuUsage), so a busy machine does not skew them;
+// --unique makes every string value of that share of events unique: the worst case for the router's
+// per-value memo. Measured 2026-11-27 on the shared 2-core build VM (noisy, ±20% between runs), with
+// the session's first commit (9de2e41) run by this same file in the same sitting:
+//   9de2e41, 300k events      detect 32,491 ev/s per CPU-s (30.8 µs/event), 10.9x JSON.parse, rules/event p50 3 p95 17 mean 5.3
+//   f7fd49f.., 300k events    detect 64,326 ev/s per CPU-s (15.6 µs/event),  5.2x, rules/event p50 1 p95 10 mean 3.0
+//   1M events                 detect 63,180 ev/s (15.8 µs/event), 4.9x; peak RSS 802 MB, live heap 105 MB after GC
+//   1M, --max-semi-space-size=4 --max-old-space-size=256: peak RSS 280 MB; pipeline 20.2 vs 19.1 µs/event
+//   --unique 100, 300k events detect 40,962 ev/s (24.4 µs/event), 5.9x (9de2e41: 31,828 ev/s, 31.4 µs/event, 7.7x)
+// Rates are per CPU-second of this process (process.cpuUsage), so a busy machine skews them less;
 // wall-clock figures are printed beside them. Events are generated and measured in batches so memory
 // stays flat however many events are asked for.
 import { readdirSync, readFileSync } from 'node:fs';

@@ -485,7 +485,8 @@ function cost(ws: Witness[]): number {
 
 /**
  * A conjunction of witness lists: the rule can match only when every list has a witness present
- * (AND keeps each side's list instead of only the cheapest; OR keeps only its union, `witness`).
+ * (AND keeps each side's list instead of only the cheapest; OR keeps the unions of one list per
+ * branch, orC, beside `witness`, the union of each branch's narrowest list).
  */
 export type Clauses = Witness[][];
 /** Most clauses a rule carries to the router (the router tracks them in one 32-bit mask). */

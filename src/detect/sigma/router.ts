@@ -6,16 +6,18 @@
 //      equal to a value, or a path's last component, from `Image|endswith: '\whoami.exe'` or
 //      `OriginalFileName: whoami.exe`, or a substring from `CommandLine|contains: ' -enc '` or a
 //      regular expression's literal text) are indexed by them and looked up with the event's own
-//      (case-folded) values: equality and path components by one map lookup, substrings of 4+
-//      characters by the rarest 4-character piece of the literal, looked up at every position of
-//      the value behind a bit filter, shorter substrings by their first character. Keyword rules
-//      use the NUL-joined folded values (KEYWORD_FIELD). The rest always run. A rule may carry
-//      several such lists (`clauses`, from the sides of an AND or the values of a `|all` item):
-//      each is necessary, so the rule is selected only once a witness of every list is present
+//      (case-folded) values: equality and path components by one map lookup, substrings in one
+//      pass over the value (scan(): 4+ characters by the literal's rarest 4-character gram, 2–3 by
+//      the first two, 1 by the character), every hit verified, so a selected literal is present.
+//      What a value holds is memoised per raw value (value-memo.ts). Keyword rules look up each of
+//      the event's values (KEYWORD_FIELD), screened by a native regex of anchors (anchors.ts).
+//      The rest always run. A rule may carry several such lists (`clauses`: the sides of an AND,
+//      the values of a `|all` item, the combinations of an OR of ANDs): each is necessary, so the
+//      rule is selected only once a witness of every list is present
 //      (one bit per list in a per-event mask).
 // Necessary conditions come from compile.ts: AND keeps every constrained side as its own list
-// (`witness` alone is its narrowest one), OR unions when every branch is constrained, NOT drops
-// the constraint; so a skipped rule cannot match.
+// (`witness` alone is its narrowest one), OR unions when every branch is constrained (and keeps
+// each combination of one list per branch), NOT drops the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
 import { anchorPattern, anchorsFor } from './anchors.ts';
