@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event } from '../../../src/core/index.ts';
+import type { CompiledRule } from '../../../src/detect/sigma/types.ts';
 import { createDetector, loadDefaultMapping } from '../../../src/detect/index.ts';
 import { eventFromEvtxJson } from '../../../src/ingest/formats/winevent.ts';
 import { sharedData } from '../../helpers/data.ts';
@@ -36,6 +37,27 @@ function attackSample(every: number): Event[] {
   return out;
 }
 
+/** A process_creation rule file with the given detection block (indented two spaces). */
+function processRule(id: string, detection: string): { file: string; text: string } {
+  return {
+    file: `${id}.yml`,
+    text: `title: T ${id}\nid: 00000000-0000-4000-8000-0000000000${id}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${detection}\nlevel: high\n`,
+  };
+}
+
+function sysmon1(img: string, cli: string): Event {
+  return makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: img, CommandLine: cli });
+}
+
+/** Routed and full-scan detectors agree on the alerts, and routing evaluated `evaluated` rules. */
+function assertRouted(rules: CompiledRule[], ev: Event, want: string[], evaluated: number): void {
+  const routed = createDetector({ rules });
+  const full = createDetector({ rules, config: { fullScan: true } });
+  assert.deepEqual(routed.process(ev).map((a) => a.rule.id.slice(-2)).sort(), want, String(ev.fields.CommandLine));
+  assert.deepEqual(full.process(ev).map((a) => a.rule.id.slice(-2)).sort(), want);
+  assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
+}
+
 test('routed detection equals a full scan over the corpus', () => {
   const rs = loadCorpus();
   const once = [...regressionSet(), ...attackSample(25)];
@@ -59,8 +81,8 @@ test('routed detection equals a full scan over the corpus', () => {
 
 test('logsource mapping: Sysmon, Security 4688 renames, parser logsource, unknown channels', () => {
   const m = loadDefaultMapping();
-  const sysmon1 = m.classify(makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 }));
-  assert.deepEqual([sysmon1.product, sysmon1.services, sysmon1.categories], ['windows', ['sysmon'], ['process_creation']]);
+  const sysmonClass = m.classify(makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 }));
+  assert.deepEqual([sysmonClass.product, sysmonClass.services, sysmonClass.categories], ['windows', ['sysmon'], ['process_creation']]);
   const sysmon13 = m.classify(makeEvent({ Channel: 'microsoft-windows-sysmon/operational', EventID: '13' }));
   assert.deepEqual(sysmon13.categories, ['registry_set', 'registry_event']);
   const sec = m.classify(makeEvent({ Channel: 'Security', EventID: 4688 }));
@@ -113,15 +135,11 @@ test('regex witnesses are literals every match must contain', async () => {
 
 test('a rule is routed only when a witness of every AND side (and every |all value) is present', async () => {
   const { loadRuleSources } = await import('../../../src/detect/index.ts');
-  const rule = (id: string, detection: string): { file: string; text: string } => ({
-    file: `${id}.yml`,
-    text: `title: T ${id}\nid: 00000000-0000-4000-8000-0000000000${id}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${detection}\nlevel: high\n`,
-  });
   const rs = loadRuleSources([
-    rule('01', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img and cli"),
-    rule('02', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img and not cli"),
-    rule('03', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img or cli"),
-    rule('04', "  sel:\n    CommandLine|contains|all:\n      - ' -zzbar '\n      - ' -zzqux '\n  condition: sel"),
+    processRule('01', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img and cli"),
+    processRule('02', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img and not cli"),
+    processRule('03', "  img:\n    Image|endswith: '\\\\zzfoo.exe'\n  cli:\n    CommandLine|contains: ' -zzbar '\n  condition: img or cli"),
+    processRule('04', "  sel:\n    CommandLine|contains|all:\n      - ' -zzbar '\n      - ' -zzqux '\n  condition: sel"),
   ]);
   assert.deepEqual(rs.errors, []);
   const byId = new Map(rs.rules.map((r) => [r.meta.id.slice(-2), r]));
@@ -129,58 +147,35 @@ test('a rule is routed only when a witness of every AND side (and every |all val
   assert.equal(byId.get('02')!.clauses, undefined, 'a negated side is no necessary condition');
   assert.equal(byId.get('03')!.clauses, undefined, 'an OR of single clauses keeps one union list');
   assert.equal(byId.get('04')!.clauses?.length, 2);
-  const sysmon = (img: string, cli: string): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: img, CommandLine: cli });
   const cases: [Event, string[], number][] = [
-    [sysmon('C:\\x\\zzfoo.exe', 'zzfoo.exe -zzbar x'), ['01', '03'], 3],
-    [sysmon('C:\\x\\zzfoo.exe', 'zzfoo.exe'), ['02', '03'], 2],
-    [sysmon('C:\\x\\other.exe', 'other.exe -zzbar x'), ['03'], 1],
-    [sysmon('C:\\x\\other.exe', 'other.exe -zzbar -zzqux '), ['03', '04'], 2],
-    [sysmon('C:\\x\\other.exe', 'other.exe -zzqux '), [], 0],
+    [sysmon1('C:\\x\\zzfoo.exe', 'zzfoo.exe -zzbar x'), ['01', '03'], 3],
+    [sysmon1('C:\\x\\zzfoo.exe', 'zzfoo.exe'), ['02', '03'], 2],
+    [sysmon1('C:\\x\\other.exe', 'other.exe -zzbar x'), ['03'], 1],
+    [sysmon1('C:\\x\\other.exe', 'other.exe -zzbar -zzqux '), ['03', '04'], 2],
+    [sysmon1('C:\\x\\other.exe', 'other.exe -zzqux '), [], 0],
   ];
-  for (const [ev, want, evaluated] of cases) {
-    const routed = createDetector({ rules: rs.rules });
-    const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
-    const got = routed.process(ev).map((a) => a.rule.id.slice(-2)).sort();
-    assert.deepEqual(got, want, String(ev.fields.CommandLine));
-    assert.deepEqual(full.process(ev).map((a) => a.rule.id.slice(-2)).sort(), want);
-    assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
-  }
+  for (const [ev, want, evaluated] of cases) assertRouted(rs.rules, ev, want, evaluated);
 });
 
 test('an OR of ANDs is routed through every side: a common literal alone does not select the rule', async () => {
   const { loadRuleSources } = await import('../../../src/detect/index.ts');
   // The shape of SigmaHQ's "Potential Command Line Path Traversal Evasion Attempt".
-  const rs = loadRuleSources([{
-    file: 'or.yml',
-    text: "title: T\nid: 00000000-0000-4000-8000-000000000011\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n"
-      + "  selection_1:\n    Image|contains: '\\Windows\\'\n    CommandLine|contains:\n      - '\\..\\Windows\\'\n      - '\\..\\..\\'\n"
-      + "  selection_2:\n    CommandLine|contains: '.exe\\..\\'\n  condition: 1 of selection_*\nlevel: high\n",
-  }]);
+  const rs = loadRuleSources([processRule('11', "  selection_1:\n    Image|contains: '\\Windows\\'\n    CommandLine|contains:\n      - '\\..\\Windows\\'\n      - '\\..\\..\\'\n"
+    + "  selection_2:\n    CommandLine|contains: '.exe\\..\\'\n  condition: 1 of selection_*")]);
   assert.deepEqual(rs.errors, []);
   assert.equal(rs.rules[0].clauses?.length, 2, '(Image ∨ .exe\\..\\) ∧ (traversal ∨ .exe\\..\\)');
-  const sysmon = (img: string, cli: string): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: img, CommandLine: cli });
-  const cases: [Event, number, number][] = [
-    [sysmon('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c dir'), 0, 0],
-    [sysmon('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c C:\\x\\..\\Windows\\y'), 1, 1],
-    [sysmon('C:\\Tools\\a.exe', 'a.exe b.exe\\..\\c'), 1, 1],
-    [sysmon('C:\\Tools\\a.exe', 'a.exe C:\\x\\..\\Windows\\y'), 0, 0],
+  const cases: [Event, string[], number][] = [
+    [sysmon1('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c dir'), [], 0],
+    [sysmon1('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c C:\\x\\..\\Windows\\y'), ['11'], 1],
+    [sysmon1('C:\\Tools\\a.exe', 'a.exe b.exe\\..\\c'), ['11'], 1],
+    [sysmon1('C:\\Tools\\a.exe', 'a.exe C:\\x\\..\\Windows\\y'), [], 0],
   ];
-  for (const [ev, alerts, evaluated] of cases) {
-    const routed = createDetector({ rules: rs.rules });
-    const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
-    assert.equal(routed.process(ev).length, alerts, String(ev.fields.CommandLine));
-    assert.equal(full.process(ev).length, alerts);
-    assert.equal(routed.stats().rulesEvaluated, evaluated, `rules evaluated for ${String(ev.fields.CommandLine)}`);
-  }
+  for (const [ev, want, evaluated] of cases) assertRouted(rs.rules, ev, want, evaluated);
 });
 
 test('literal bookkeeping survives the scan counter wrapping', async () => {
   const { loadRuleSources } = await import('../../../src/detect/index.ts');
-  const rs = loadRuleSources([{
-    file: 'w.yml',
-    text: "title: T\nid: 00000000-0000-4000-8000-000000000021\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n"
-      + "  sel:\n    CommandLine|contains: ' -zzenc '\n  condition: sel\nlevel: high\n",
-  }]);
+  const rs = loadRuleSources([processRule('21', "  sel:\n    CommandLine|contains: ' -zzenc '\n  condition: sel")]);
   const { RuleRouter } = await import('../../../src/detect/sigma/router.ts');
   const { EventView } = await import('../../../src/detect/sigma/event-view.ts');
   const ev = (i: number): Event => makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, CommandLine: `tool${i}.exe -zzenc AAAA ${i}` });
