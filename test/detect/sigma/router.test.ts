@@ -184,7 +184,7 @@ test('literal bookkeeping survives the scan counter wrapping', async () => {
   // Values differ each time, so every lookup scans (no memo hit).
   const pick = (i: number): number => r.candidates(cls, 1, new EventView(ev(i).fields, cls.alias)).length;
   assert.equal(pick(1), 1);
-  const counter = r as unknown as { scanId: number };
+  const counter = (r as unknown as { scanner: { scanId: number } }).scanner;
   counter.scanId = 0x7fffffff - 2;
   for (let i = 2; i < 10; i++) assert.equal(pick(i), 1, `scan ${i} around the wrap`);
   assert.ok(counter.scanId < 10, 'the counter restarted');
