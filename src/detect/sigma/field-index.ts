@@ -24,11 +24,13 @@ export interface FieldIndex {
    * literal really is in the value.
    */
   sub: Map<number, SubNeedle[]>;
-  /** A bit per gram hash in `sub` (SUB_BLOOM_BITS wide): most positions skip the Map. */
+  /** A bit per gram hash in `sub`, sized to them by finishFieldIndex: most positions skip the Map. */
   subBloom: Int32Array;
+  /** gramHash >>> subShift is the bloom bit (30 minus the bloom's bit count as a power of two). */
+  subShift: number;
   /** 'sub' witnesses of 2 or 3 characters, by their first two characters packed (packChar). */
   short: Map<number, ShortLit[]>;
-  /** A bit per key in `short` (65,536 bits). */
+  /** A bit per key in `short` (65,536 bits, allocated when there is one). */
   shortBits: Int32Array;
   /** 'sub' witnesses of one character, by its character code (exact: no packing). */
   single: Map<number, ShortLit[]>;
@@ -60,8 +62,14 @@ interface ShortLit { lit: string; codes: Codes; seen: number }
 /** A literal, the offset of its indexed gram within it, and the codes it selects. */
 interface SubNeedle { lit: string; off: number; codes: Codes; seen: number }
 
-/** Bloom filter size (bits, as a power of two) per field: ~4k grams stay well under 1 % full. */
-const SUB_BLOOM_BITS = 18;
+/**
+ * Bloom filter bits per indexed gram, as a power of two between 2^10 and 2^20: small enough that a
+ * field with a few literals costs a few hundred bytes (a plan has dozens of fields, and the tables
+ * of all plans compete for the CPU cache), large enough to stay under ~2 % full.
+ */
+const BLOOM_BITS_PER_GRAM = 64;
+const BLOOM_MIN_LOG2 = 10;
+const BLOOM_MAX_LOG2 = 20;
 
 /**
  * The 4 characters ending at a position, packed one byte each (a character above U+00FF folded into
@@ -74,20 +82,16 @@ function packChar(c: number): number {
 function gramHash(packed: number): number {
   return Math.imul(packed, 0x9e3779b1) >>> 2;
 }
-function bloomHas(bloom: Int32Array, h: number): boolean {
-  const b = h >>> (30 - SUB_BLOOM_BITS);
+function bloomHas(bloom: Int32Array, shift: number, h: number): boolean {
+  const b = h >>> shift;
   return (bloom[b >>> 5] & (1 << (b & 31))) !== 0;
-}
-function bloomAdd(bloom: Int32Array, h: number): void {
-  const b = h >>> (30 - SUB_BLOOM_BITS);
-  bloom[b >>> 5] |= 1 << (b & 31);
 }
 function packedAt(s: string, i: number): number {
   return (packChar(s.charCodeAt(i)) << 24) | (packChar(s.charCodeAt(i + 1)) << 16) | (packChar(s.charCodeAt(i + 2)) << 8) | packChar(s.charCodeAt(i + 3));
 }
 
 export function newFieldIndex(field: string, budget: MemoBudget): FieldIndex {
-  return { field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: new Int32Array(1 << (SUB_BLOOM_BITS - 5)), short: new Map(), shortBits: new Int32Array(2048), single: new Map(), singleBits: NO_BITS, memo: new ValueMemo(budget) };
+  return { field, eq: new Map(), bs: new Map(), sl: new Map(), sub: new Map(), subBloom: NO_BITS, subShift: 0, short: new Map(), shortBits: NO_BITS, single: new Map(), singleBits: NO_BITS, memo: new ValueMemo(budget) };
 }
 
 function push<K>(m: Map<K, Codes>, k: K, code: number): void {
@@ -104,6 +108,7 @@ export function indexWitness(fi: FieldIndex, w: Witness, code: number, gramOffse
     const m = one ? fi.single : fi.short;
     let l = m.get(k);
     if (one && fi.singleBits === NO_BITS) fi.singleBits = new Int32Array(2048);
+    if (!one && fi.shortBits === NO_BITS) fi.shortBits = new Int32Array(2048);
     if (!l) { l = []; m.set(k, l); (one ? fi.singleBits : fi.shortBits)[k >>> 5] |= 1 << (k & 31); }
     let e = l.find((x) => x.lit === w.value);
     if (!e) { e = { lit: w.value, codes: [], seen: 0 }; l.push(e); }
@@ -112,16 +117,29 @@ export function indexWitness(fi: FieldIndex, w: Witness, code: number, gramOffse
     const off = gramOffset(w.value);
     const h = gramHash(packedAt(w.value, off));
     let l = fi.sub.get(h);
-    if (!l) { l = []; fi.sub.set(h, l); bloomAdd(fi.subBloom, h); }
+    if (!l) { l = []; fi.sub.set(h, l); }
     let e = l.find((x) => x.lit === w.value);
     if (!e) { e = { lit: w.value, off, codes: [], seen: 0 }; l.push(e); }
     if (e.codes[e.codes.length - 1] !== code) e.codes.push(code);
   } else push(w.kind === 'eq' ? fi.eq : w.kind === 'base/' ? fi.sl : fi.bs, w.value, code);
 }
 
+/** After the last indexWitness: size and fill the gram bloom filter. */
+export function finishFieldIndex(fi: FieldIndex): void {
+  if (fi.sub.size === 0) return;
+  const log2 = Math.min(BLOOM_MAX_LOG2, Math.max(BLOOM_MIN_LOG2, Math.ceil(Math.log2(fi.sub.size * BLOOM_BITS_PER_GRAM))));
+  fi.subShift = 30 - log2;
+  fi.subBloom = new Int32Array(1 << (log2 - 5));
+  for (const h of fi.sub.keys()) {
+    const b = h >>> fi.subShift;
+    fi.subBloom[b >>> 5] |= 1 << (b & 31);
+  }
+  if (fi.field === KEYWORD_FIELD) screenKeywords(fi);
+}
+
 /** For the keyword index: the anchor screen (anchors.ts), when a few anchors cover its literals. */
-export function screenKeywords(kw: FieldIndex): void {
-  if (kw.field !== KEYWORD_FIELD || kw.eq.size + kw.bs.size + kw.sl.size !== 0) return;
+function screenKeywords(kw: FieldIndex): void {
+  if (kw.eq.size + kw.bs.size + kw.sl.size !== 0) return;
   const lits = [...[...kw.sub.values()].flat().map((n) => n.lit), ...[...kw.short.values(), ...kw.single.values()].flat().map((e) => e.lit)];
   const anchors = anchorsFor(lits);
   if (!anchors) return;
@@ -183,7 +201,7 @@ export class LiteralScanner {
     const doShort = fi.short.size > 0;
     const doSub = fi.sub.size > 0;
     if (!doSingle && !doShort && !doSub) return;
-    const { single, singleBits, short, shortBits, sub, subBloom } = fi;
+    const { single, singleBits, short, shortBits, sub, subBloom, subShift } = fi;
     if (this.scanId === 0x7fffffff) this.resetSeen();
     const id = ++this.scanId;
     let packed = 0;
@@ -204,7 +222,7 @@ export class LiteralScanner {
       }
       if (doSub && i >= WITNESS_GRAM - 1) {
         const h = gramHash(packed);
-        if (!bloomHas(subBloom, h)) continue;
+        if (!bloomHas(subBloom, subShift, h)) continue;
         const l = sub.get(h);
         if (!l) continue;
         for (let j = 0; j < l.length; j++) {

@@ -20,7 +20,7 @@
 // each combination of one list per branch), NOT drops the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
 import type { EventClass } from '../mapping/index.ts';
-import { indexWitness, LiteralScanner, newFieldIndex, NO_CODES, screenKeywords, type Codes, type FieldIndex } from './field-index.ts';
+import { finishFieldIndex, indexWitness, LiteralScanner, newFieldIndex, NO_CODES, type Codes, type FieldIndex } from './field-index.ts';
 import { memoBudget } from './value-memo.ts';
 import { collectStrings, type EventView } from './event-view.ts';
 import type { Fields } from '../../core/index.ts';
@@ -138,8 +138,7 @@ export class RuleRouter {
         indexWitness(fi, w, (ix << 5) | ci, rarest);
       }
     }
-    const kw = byField.get(KEYWORD_FIELD);
-    if (kw) screenKeywords(kw);
+    for (const fi of byField.values()) finishFieldIndex(fi);
     p = { always, fields: [...byField.values()] };
     // Keep the plan cache bounded (EventIDs are attacker-controlled text).
     if (b.plans.size > 4096) b.plans.clear();
