@@ -74,7 +74,7 @@ export class EventView {
 
   /** Lower-cased string form, computed once per event. */
   folded(name: string): string | undefined {
-    // Primed names are few constant strings (the router's fields): compared by identity first.
+    // Primed names are the router's field names, mostly the very strings rules ask with (=== then is a pointer check).
     for (let i = 0; i < this.primedCount; i++) if (this.primedNames[i] === name) return this.primedValues[i];
     const folds = (this.folds ??= new Map());
     const hit = folds.get(name);

@@ -238,9 +238,9 @@ export class RuleRouter {
   }
 
   /**
-   * Keyword witnesses against every value of the event, one value at a time (a literal occurs in
-   * some value exactly when it occurs in the NUL-joined values that keyword rules test, unless it
-   * holds a NUL itself).
+   * Keyword witnesses against every value of the event, one value at a time, as keyword rules test
+   * them (compile.ts tests the NUL-joined values only for literals without NUL, which occur in the
+   * joined text exactly when they occur in one value).
    */
   private lookupKeywords(fi: FieldIndex, fields: Fields): void {
     const values = collectStrings(fields, this.kwBuf, 0, fi.anchors !== undefined && !fi.anchorsInScalars);
