@@ -170,7 +170,7 @@ export class LiteralScanner {
   /** Numbers the scans (ShortLit / SubNeedle `seen`, singleDone), from 1. */
   private scanId = 0;
   /** Per character code: the scan that already looked its one-character literals up. */
-  private readonly singleDone = new Int32Array(65536);
+  private singleDone: Int32Array = NO_BITS;
   /** Every index this scanner has scanned with, to clear their marks before the number wraps. */
   private readonly indexes: () => Iterable<FieldIndex>;
 
@@ -184,7 +184,7 @@ export class LiteralScanner {
       for (const m of [fi.short, fi.single]) for (const l of m.values()) for (const e of l) e.seen = 0;
       for (const l of fi.sub.values()) for (const e of l) e.seen = 0;
     }
-    this.singleDone.fill(0);
+    if (this.singleDone !== NO_BITS) this.singleDone.fill(0);
     this.scanId = 0;
   }
 
@@ -205,6 +205,8 @@ export class LiteralScanner {
     if (this.scanId === 0x7fffffff) this.resetSeen();
     const id = ++this.scanId;
     let packed = 0;
+    // 256 KB, allocated by the first scan that needs it (many small routers never do).
+    if (doSingle && this.singleDone === NO_BITS) this.singleDone = new Int32Array(65536);
     const singleDone = this.singleDone;
     for (let i = 0; i < f.length; i++) {
       const code = f.charCodeAt(i);
