@@ -10,7 +10,7 @@ import { newId, type Alert, type Event, type MatchReason, type Severity } from '
 import { CorrelationEngine, type CorrelationEngineOptions, type CorrelationFired, type CorrelationRule, type CorrelationStats } from './correlate/index.ts';
 import { loadDefaultMapping, type LogsourceMapping } from './mapping/index.ts';
 import { EventView } from './sigma/event-view.ts';
-import { RuleRouter } from './sigma/router.ts';
+import { RuleRouter, type RouterMemoStats } from './sigma/router.ts';
 import type { CompiledRule } from './sigma/types.ts';
 
 export interface DetectorConfig {
@@ -34,6 +34,8 @@ export interface DetectorStats {
   /** Events whose logsource selected no rule at all. */
   unroutedEvents: number;
   correlation?: CorrelationStats;
+  /** The router's per-value memo (field lookups answered without scanning the value). */
+  memo: RouterMemoStats;
 }
 
 export interface Detector {
@@ -101,7 +103,7 @@ export function createDetector(opts: { rules: readonly CompiledRule[]; correlati
 
   // One view, re-pointed at each event: process() runs to completion before the next event.
   const sharedView = new EventView({});
-  const st: DetectorStats = { events: 0, alerts: 0, rulesEvaluated: 0, evaluatedHistogram: new Map(), matchesByRule: new Map(), unroutedEvents: 0 };
+  const st: Omit<DetectorStats, 'memo'> = { events: 0, alerts: 0, rulesEvaluated: 0, evaluatedHistogram: new Map(), matchesByRule: new Map(), unroutedEvents: 0 };
 
   const ruleAlert = (r: CompiledRule, ev: Event, why: MatchReason[]): Alert => ({
     id: newId(),
@@ -169,7 +171,7 @@ export function createDetector(opts: { rules: readonly CompiledRule[]; correlati
       return [];
     },
     stats(): DetectorStats {
-      return { ...st, ...(engine ? { correlation: engine.stats() } : {}) };
+      return { ...st, memo: router.memoStats(), ...(engine ? { correlation: engine.stats() } : {}) };
     },
   };
 }

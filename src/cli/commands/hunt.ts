@@ -23,7 +23,7 @@ Options:
   --input-format NAME   read every input as this format instead of detecting it
   --placeholder N=V,…   values for %N% placeholders used with |expand (repeatable)
   --stats               print detection statistics on stderr (events, rules evaluated per event p50/p95,
-                        matches per rule, correlation state)
+                        router memo hit rate, matches per rule, correlation state)
   -h, --help            this help
 
 Rule problems are counted on stderr (see \`claimguard rules validate\` for the list); unreadable input
@@ -179,6 +179,7 @@ export const command: Command = {
     if (values.stats) {
       const st = detector.stats();
       io.stderr.write(`hunt: ${st.events} events in ${detectMs.toFixed(0)} ms (${Math.round(st.events / Math.max(detectMs / 1000, 1e-6))} events/s); rules evaluated per event p50 ${histogramPercentile(st.evaluatedHistogram, 50)}, p95 ${histogramPercentile(st.evaluatedHistogram, 95)}, mean ${(st.rulesEvaluated / Math.max(1, st.events)).toFixed(1)}; events no rule applies to: ${st.unroutedEvents}\n`);
+      if (st.memo.lookups) io.stderr.write(`hunt: field values answered from the router's memo: ${(100 * st.memo.hits / st.memo.lookups).toFixed(1)}% of ${st.memo.lookups} lookups (${st.memo.bypassed} passed while a memo stood aside for values that do not repeat)\n`);
       if (st.correlation) io.stderr.write(`hunt: correlation ${JSON.stringify({ rules: st.correlation.rules, groups: st.correlation.groups, evictions: st.correlation.evictions, lateDropped: st.correlation.lateDropped, fired: st.correlation.fired })}\n`);
     }
     return alertCount ? 1 : 0;

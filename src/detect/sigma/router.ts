@@ -41,6 +41,9 @@ interface Bucket {
 
 const NO_ID = '\u0000';
 
+/** Field-value lookups of the router's memos: asked, answered from the memo, passed while bypassed. */
+export interface RouterMemoStats { lookups: number; hits: number; bypassed: number }
+
 /** A rule's necessary witness lists (at most 32, one mask bit each), or undefined. */
 function clausesOf(r: CompiledRule): Witness[][] | undefined {
   if (r.clauses && r.clauses.length > 1 && r.clauses.length <= 32) return r.clauses;
@@ -251,6 +254,19 @@ export class RuleRouter {
 
   /** Reused list of an event's values for lookupKeywords. */
   private readonly kwBuf: string[] = [];
+
+  /** How the per-value memos did, over every field index of every plan still cached. */
+  memoStats(): RouterMemoStats {
+    const out: RouterMemoStats = { lookups: 0, hits: 0, bypassed: 0 };
+    const plans = new Set([...this.buckets.values()].flatMap((b) => [...b.plans.values()]));
+    for (const e of this.planOfClass.values()) plans.add(e.plan);
+    for (const p of plans) for (const fi of p.fields) {
+      out.lookups += fi.memo.totalLookups;
+      out.hits += fi.memo.totalHits;
+      out.bypassed += fi.memo.totalBypassed;
+    }
+    return out;
+  }
 
   /** Every rule whose logsource selects the class (no narrowing), for tests and stats. */
   byLogsource(cls: EventClass): CompiledRule[] {

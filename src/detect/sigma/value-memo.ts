@@ -34,6 +34,10 @@ export class ValueMemo<V> {
   private lookups = 0;
   private hits = 0;
   private bypass = 0;
+  /** Since creation: lookups asked, answered, and passed by while bypassed (for statistics). */
+  totalLookups = 0;
+  totalHits = 0;
+  totalBypassed = 0;
   private readonly budget: MemoBudget;
 
   constructor(budget: MemoBudget = memoBudget()) {
@@ -41,7 +45,8 @@ export class ValueMemo<V> {
   }
 
   get(raw: string): V | undefined {
-    if (this.bypass > 0) { this.bypass--; return undefined; }
+    this.totalLookups++;
+    if (this.bypass > 0) { this.bypass--; this.totalBypassed++; return undefined; }
     if (++this.lookups === MEMO_WINDOW) {
       const useful = this.hits * 2 >= this.lookups;
       this.lookups = this.hits = 0;
@@ -62,6 +67,7 @@ export class ValueMemo<V> {
       this.set(raw, hit, raw.length);
     }
     this.hits++;
+    this.totalHits++;
     return hit;
   }
 

@@ -13,6 +13,16 @@ test('repeated values are answered from the memo', () => {
   }
 });
 
+test('cumulative counters: lookups, hits, and lookups passed while bypassed', () => {
+  const m = new ValueMemo<number[]>();
+  for (let i = 0; i < 10; i++) if (m.get(`v${i % 2}`) === undefined) m.set(`v${i % 2}`, [i]);
+  assert.deepEqual([m.totalLookups, m.totalHits, m.totalBypassed], [10, 8, 0]);
+  const u = new ValueMemo<number[]>();
+  for (let i = 0; i < 5000; i++) if (u.get(`u${i}`) === undefined) u.set(`u${i}`, [i]);
+  assert.equal(u.totalHits, 0);
+  assert.equal(u.totalBypassed, 5000 - 4096, 'every lookup after the first window is passed by');
+});
+
 test('after a window of mostly misses the memo is emptied and bypassed', () => {
   const m = new ValueMemo<number[]>();
   m.set('kept', [1]);
