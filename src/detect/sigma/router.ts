@@ -65,12 +65,15 @@ export class RuleRouter {
   private readonly index = new Map<CompiledRule, number>();
   /** Characters all value memos of this router may keep alive together. */
   private readonly memoBudget = memoBudget();
-  /** Every field index of every plan still reachable (the scanner clears their marks on wrap). */
-  private readonly scanner = new LiteralScanner(() => {
+  /** Scans values; clears the marks of every cached field index before its counter wraps. */
+  private readonly scanner = new LiteralScanner(() => this.cachedFieldIndexes());
+
+  /** Every field index of every plan still reachable (by bucket or by the per-class shortcut). */
+  private cachedFieldIndexes(): Set<FieldIndex> {
     const plans = new Set([...this.buckets.values()].flatMap((b) => [...b.plans.values()]));
     for (const e of this.planOfClass.values()) plans.add(e.plan);
-    return [...plans].flatMap((p) => p.fields);
-  });
+    return new Set([...plans].flatMap((p) => p.fields));
+  }
 
   constructor(rules: CompiledRule[], opts: { witnesses?: boolean } = {}) {
     this.rules = rules;
@@ -258,9 +261,7 @@ export class RuleRouter {
   /** How the per-value memos did, over every field index of every plan still cached. */
   memoStats(): RouterMemoStats {
     const out: RouterMemoStats = { lookups: 0, hits: 0, bypassed: 0 };
-    const plans = new Set([...this.buckets.values()].flatMap((b) => [...b.plans.values()]));
-    for (const e of this.planOfClass.values()) plans.add(e.plan);
-    for (const p of plans) for (const fi of p.fields) {
+    for (const fi of this.cachedFieldIndexes()) {
       out.lookups += fi.memo.totalLookups;
       out.hits += fi.memo.totalHits;
       out.bypassed += fi.memo.totalBypassed;
