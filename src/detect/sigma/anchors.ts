@@ -10,6 +10,9 @@
 const ANCHOR_MIN = 2;
 const ANCHOR_MAX = 4;
 
+/** The non-ASCII characters whose toLowerCase() holds an ASCII character (a regex class). */
+export const TO_ASCII_WHEN_LOWERED = '[\\u0130\\u212a]';
+
 /** Anchors covering every literal, or undefined when more than `max` would be needed. */
 export function anchorsFor(literals: readonly string[], max = 6): string[] | undefined {
   if (literals.some((l) => l.length === 0)) return undefined;
@@ -36,11 +39,14 @@ export function anchorsFor(literals: readonly string[], max = 6): string[] | und
 
 /**
  * A test on the raw (unfolded) text that is true whenever its lower-cased form holds an anchor
- * (anchors are lower-case). For ASCII text the `i` flag folds exactly as toLowerCase does; any text
- * with a character above U+007F passes, because toLowerCase and the `i` flag differ there (U+212A
- * KELVIN SIGN lower-cases to "k", which /k/i does not match), and is then scanned exactly.
+ * (anchors are lower-case). The `i` flag folds ASCII exactly as toLowerCase does, but the two differ
+ * above U+007F: only U+0130 (İ → "i̇") and U+212A (KELVIN SIGN → "k") lower-case to ASCII letters
+ * (checked over every code point in anchors.test.ts), so with ASCII anchors those two always pass;
+ * with any non-ASCII anchor (U+03F4 lower-cases to θ, which /θ/i does not match) every non-ASCII
+ * text passes. What passes is then scanned exactly.
  */
 export function anchorPattern(anchors: readonly string[]): RegExp {
   const alts = anchors.map((a) => a.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-  return new RegExp(`${alts.join('|')}|[^\\u0000-\\u007f]`, 'i');
+  const ascii = anchors.every((a) => /^[\u0000-\u007f]*$/.test(a));
+  return new RegExp(`${alts.join('|')}|${ascii ? TO_ASCII_WHEN_LOWERED : '[^\\u0000-\\u007f]'}`, 'i');
 }

@@ -372,7 +372,42 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
       if (found.length > 1) clauses = found;
     }
   }
-  return { field, modifiers: mods, test, explain, eventIds, witness, ...(clauses ? { clauses } : {}) };
+  // A fieldref item reads a second field; every other item with a field depends on its value alone.
+  const valueOnly = field !== null && !groups.some((g) => g.alts.some((a) => a.k === 'ref'));
+  return { field, modifiers: mods, test: valueOnly ? memoItemTest(field, test) : test, explain, eventIds, witness, ...(clauses ? { clauses } : {}) };
+}
+
+/** Items compiled so far: each item's id for the per-value results memo. */
+let itemCount = 0;
+/** Results kept per value: a value most items have tested keeps testing the rest directly. */
+const ITEM_RESULTS_MAX = 16;
+
+/**
+ * An item test that depends on one field's value only, remembered per value: the router's memo entry
+ * for the event's string value (EventView.valueNotes) keeps this item's result, so a command line seen
+ * before is not tested again by the same item (values repeat: images, command lines, users). No entry
+ * (the field is not indexed, or its value is not a string): the test runs.
+ */
+function memoItemTest(field: string, test: (view: EventView) => boolean): (view: EventView) => boolean {
+  const id = ++itemCount;
+  const yes = id;
+  const no = -id;
+  return (view) => {
+    const notes = view.valueNotes(field);
+    if (notes === undefined) return test(view);
+    const rs = notes.results;
+    if (rs !== undefined) {
+      for (let i = 0; i < rs.length; i++) {
+        const r = rs[i];
+        if (r === yes) return true;
+        if (r === no) return false;
+      }
+    }
+    const ok = test(view);
+    if (rs === undefined) notes.results = [ok ? yes : no];
+    else if (rs.length < ITEM_RESULTS_MAX) rs.push(ok ? yes : no);
+    return ok;
+  };
 }
 
 /**

@@ -12,6 +12,13 @@ import type { FieldValue, Fields } from '../../core/index.ts';
 
 const NONE: unique symbol = Symbol('none');
 
+/**
+ * What is remembered about one string value of one field across events (the router's memo entry):
+ * its folded form, and results of rule items that depend on that value alone, each an item's id + 1
+ * when it held and -(id + 1) when it did not (compile.ts memoItemTest).
+ */
+export interface ValueNotes { readonly folded: string; results?: number[] }
+
 export class EventView {
   fields: Fields;
   /** Sigma field name → event field name, for this event's logsource (e.g. Image → NewProcessName). */
@@ -86,17 +93,26 @@ export class EventView {
   }
 
   /**
-   * Record the folded form of a field's string value, already computed elsewhere (the router's memo)
-   * for every field it indexes, most of which no rule then reads: a list append, not a map insert.
+   * Record the folded form of a field's value, already computed elsewhere (the router's memo) for
+   * every field it indexes, most of which no rule then reads: a list append, not a map insert. For a
+   * string value the memo's entry comes too (`notes`), on which rules keep per-item results.
    */
-  primeFolded(name: string, folded: string): void {
+  primeFolded(name: string, folded: string, notes?: ValueNotes): void {
     this.primedNames[this.primedCount] = name;
+    this.primedNotes[this.primedCount] = notes;
     this.primedValues[this.primedCount++] = folded;
+  }
+
+  /** The router memo's entry for this field's string value, when the router primed one. */
+  valueNotes(name: string): ValueNotes | undefined {
+    for (let i = 0; i < this.primedCount; i++) if (this.primedNames[i] === name) return this.primedNotes[i];
+    return undefined;
   }
 
   private primedCount = 0;
   private readonly primedNames: string[] = [];
   private readonly primedValues: string[] = [];
+  private readonly primedNotes: (ValueNotes | undefined)[] = [];
 
   /** Every scalar value of the event as text (and folded), for keyword (field-less) detections. */
   keywordValues(): { s: string[]; f: string[] } {

@@ -8,6 +8,7 @@
 // Every hit is verified with startsWith, so a code is added only when its literal is in the value,
 // and once per value however often the literal occurs (`seen` holds the scan that found it).
 import { anchorPattern, anchorsFor } from './anchors.ts';
+import type { ValueNotes } from './event-view.ts';
 import { KEYWORD_FIELD, WITNESS_GRAM, type Witness } from './compile.ts';
 import { ValueMemo, type MemoBudget } from './value-memo.ts';
 
@@ -53,8 +54,8 @@ const NO_BITS = new Int32Array(0);
 /** Every character the text of a number or boolean can hold (lower-cased: 1e+21, -infinity, nan, true, false). */
 const SCALAR_TEXT_CHARS = '0123456789.-+einfatyrusl';
 
-/** What the memo keeps per value: the codes found in it and its folded form. */
-export interface MemoHit { codes: Codes; folded: string }
+/** What the memo keeps per value: the codes found in it, its folded form, rule items' results. */
+export interface MemoHit extends ValueNotes { readonly codes: Codes }
 
 /** `seen`: the scan that last found it, so a literal's codes are added once per value however often it occurs. */
 interface ShortLit { lit: string; codes: Codes; seen: number }

@@ -22,7 +22,7 @@
 import type { EventClass } from '../mapping/index.ts';
 import { finishFieldIndex, indexWitness, LiteralScanner, newFieldIndex, NO_CODES, type Codes, type FieldIndex } from './field-index.ts';
 import { memoBudget } from './value-memo.ts';
-import { collectStrings, type EventView } from './event-view.ts';
+import { collectStrings, scalarText, type EventView } from './event-view.ts';
 import type { Fields } from '../../core/index.ts';
 import type { CompiledRule } from './types.ts';
 import { KEYWORD_FIELD, WITNESS_GRAM, type Witness } from './compile.ts';
@@ -182,9 +182,10 @@ export class RuleRouter {
         this.lookupKeywords(fi, view.fields);
         continue;
       }
-      const s = view.str(fi.field);
-      if (s !== undefined) { this.lookupField(fi, s, view); continue; }
       const raw = view.get(fi.field);
+      if (typeof raw === 'string') { this.lookupField(fi, raw, view, true); continue; }
+      const s = scalarText(raw);
+      if (s !== undefined) { this.lookupField(fi, s, view, false); continue; }
       if (Array.isArray(raw)) {
         for (const x of raw) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') this.lookup(fi, String(x));
       }
@@ -221,9 +222,10 @@ export class RuleRouter {
 
   /**
    * Select by the field's scalar value: from the memo, or by scanning its folded form. The memo also
-   * keeps the folded form, handed to the view so the rules that run need not fold the value again.
+   * keeps the folded form, handed to the view so the rules that run need not fold the value again,
+   * and (for strings) the results of rule items on that value (compile.ts memoItemTest).
    */
-  private lookupField(fi: FieldIndex, raw: string, view: EventView): void {
+  private lookupField(fi: FieldIndex, raw: string, view: EventView, isString: boolean): void {
     let hit = fi.memo.get(raw);
     if (hit === undefined) {
       const folded = raw.toLowerCase();
@@ -232,7 +234,8 @@ export class RuleRouter {
       hit = { codes: acc.length ? acc : NO_CODES, folded };
       fi.memo.set(raw, hit, folded === raw ? 0 : folded.length);
     }
-    view.primeFolded(fi.field, hit.folded);
+    // Item results are kept only for string values: a number and its text may test differently.
+    view.primeFolded(fi.field, hit.folded, isString ? hit : undefined);
     if (hit.codes.length) this.add(hit.codes);
   }
 

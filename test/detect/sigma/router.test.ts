@@ -189,3 +189,32 @@ test('literal bookkeeping survives the scan counter wrapping', async () => {
   for (let i = 2; i < 10; i++) assert.equal(pick(i), 1, `scan ${i} around the wrap`);
   assert.ok(counter.scanId < 10, 'the counter restarted');
 });
+
+test('item results remembered per string value: the same value answers every item, a number never reuses a string\'s result', async () => {
+  const { loadRuleSources } = await import('../../../src/detect/index.ts');
+  // 31 and 32 make Image and CommandLine indexed fields; 33 runs always and tests the hour of Stamp,
+  // which a number (epoch ms) and its text (no date) answer differently; 34 indexes Stamp.
+  const rs = loadRuleSources([
+    processRule('31', "  sel:\n    Image|endswith: '\\\\zzfoo.exe'\n  filter:\n    CommandLine|contains: ' -quiet'\n  condition: sel and not filter"),
+    processRule('32', "  sel:\n    CommandLine|contains: ' -zzbar'\n  condition: sel"),
+    processRule('33', "  sel:\n    Stamp|hour: 9\n  condition: sel"),
+    processRule('34', "  sel:\n    Stamp|startswith: '17'\n  condition: sel"),
+  ]);
+  assert.deepEqual(rs.errors, []);
+  const routed = createDetector({ rules: rs.rules });
+  const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
+  const nine = Date.UTC(2024, 0, 2, 9, 0);
+  const events: Event[] = [];
+  for (let round = 0; round < 3; round++) {
+    events.push(sysmon1('C:\\x\\zzfoo.exe', 'zzfoo.exe -zzbar'));
+    events.push(sysmon1('C:\\x\\zzfoo.exe', 'zzfoo.exe -zzbar -quiet'));
+    events.push(sysmon1('C:\\X\\ZZFOO.EXE', 'zzfoo.exe'));
+    events.push(makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Stamp: String(nine) }));
+    events.push(makeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Stamp: nine }));
+  }
+  const ids = (d: ReturnType<typeof createDetector>, ev: Event): string => d.process(ev).map((a) => a.rule.id.slice(-2)).sort().join(',');
+  const got = events.map((ev) => ids(routed, ev));
+  assert.deepEqual(got, events.map((ev) => ids(full, ev)));
+  assert.deepEqual(got.slice(0, 5), ['31,32', '32', '31', '34', '33,34']);
+  assert.deepEqual(got.slice(5, 10), got.slice(0, 5), 'answered from remembered results, the same');
+});
