@@ -10,7 +10,9 @@ let lastTime = -1;
 let timePart = '';
 /** The random part, one base32 digit (0–31) per entry, most significant first. */
 const digits = new Uint8Array(16);
-const randomBytes = new Uint8Array(10);
+// Random bytes drawn 4 KB at a time: one randomFillSync per id costs more than the rest of it.
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
 
 function encodeTime(now: number): string {
   let out = '';
@@ -20,11 +22,11 @@ function encodeTime(now: number): string {
 }
 
 function freshRandom(): void {
-  randomFillSync(randomBytes);
+  if (poolAt + 10 > pool.length) { randomFillSync(pool); poolAt = 0; }
   // 80 bits → 16 digits of 5 bits
   let bits = 0, acc = 0, d = 0;
-  for (const b of randomBytes) {
-    acc = ((acc << 8) | b) & 0xfff;
+  for (let i = 0; i < 10; i++) {
+    acc = ((acc << 8) | pool[poolAt++]) & 0xfff;
     bits += 8;
     while (bits >= 5) { bits -= 5; digits[d++] = (acc >> bits) & 31; }
   }

@@ -320,7 +320,10 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
       return scalarOk(s, f, raw, view);
     };
   }
-  const test = neq ? (view: EventView) => !positive(view) : positive;
+  const direct = neq ? (view: EventView) => !positive(view) : positive;
+  // A fieldref item reads a second field; every other item with a field depends on its value alone.
+  const valueOnly = field !== null && !groups.some((g) => g.alts.some((a) => a.k === 'ref'));
+  const test = valueOnly ? memoItemTest(field, direct) : direct;
 
   const explain = (view: EventView): string | undefined => {
     if (!test(view)) return undefined;
@@ -372,9 +375,7 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
       if (found.length > 1) clauses = found;
     }
   }
-  // A fieldref item reads a second field; every other item with a field depends on its value alone.
-  const valueOnly = field !== null && !groups.some((g) => g.alts.some((a) => a.k === 'ref'));
-  return { field, modifiers: mods, test: valueOnly ? memoItemTest(field, test) : test, explain, eventIds, witness, ...(clauses ? { clauses } : {}) };
+  return { field, modifiers: mods, test, explain, eventIds, witness, ...(clauses ? { clauses } : {}) };
 }
 
 /** Items compiled so far: each item's id for the per-value results memo. */
