@@ -148,8 +148,9 @@ const gc = runInNewContext('gc') as () => void;
 let parseCpu = 0;
 let pipeCpu = 0;
 let floorCpu = 0;
-// The floor loop's memo: every string value looked up, remembered (bounded like the router's).
-const floorMemo = new Map<string, number>();
+// The floor loop's memos: per field, every string value looked up and remembered (4,096 at a time,
+// like one generation of the router's per-field memo).
+const floorMemos = new Map<string, Map<string, number>>();
 let floorHits = 0;
 let floorLookups = 0;
 let parseWall = 0;
@@ -188,9 +189,11 @@ while (done < N) {
       const v = fields[k];
       if (typeof v !== 'string') continue;
       floorLookups++;
-      if (floorMemo.get(v) === undefined) {
-        if (floorMemo.size >= 65_536) floorMemo.clear();
-        floorMemo.set(v, v.length);
+      let memo = floorMemos.get(k);
+      if (memo === undefined) floorMemos.set(k, (memo = new Map()));
+      if (memo.get(v) === undefined) {
+        if (memo.size >= 4096) memo.clear();
+        memo.set(v, v.length);
       } else floorHits++;
     }
   }

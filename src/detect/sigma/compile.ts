@@ -325,6 +325,7 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
   const valueOnly = field !== null && !groups.some((g) => g.alts.some((a) => a.k === 'ref'));
   const test = valueOnly ? memoItemTest(field, direct) : direct;
 
+  let explained: Map<string, string> | undefined;
   const explain = (view: EventView): string | undefined => {
     if (!test(view)) return undefined;
     if (neq) return groups.map((g) => g.source).join(', ');
@@ -334,6 +335,13 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
       return undefined;
     }
     const raw = view.get(field);
+    // Which value matched depends on the field's value alone (valueOnly): remembered per string
+    // value, as finding it runs the value's tests one by one (a list of 30 paths, 30 tests).
+    const key = valueOnly && typeof raw === 'string' && raw.length <= EXPLAINED_MAX_LEN ? raw : undefined;
+    if (key !== undefined) {
+      const known = explained?.get(key);
+      if (known !== undefined) return known;
+    }
     const s = view.str(field);
     const f = view.folded(field);
     const matched: string[] = [];
@@ -343,7 +351,13 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
         : g.tests.some((t) => t(s, f, raw, view));
       if (ok) { matched.push(g.source); if (!all) break; }
     }
-    return matched.join(', ') || groups.map((g) => g.source).join(', ');
+    const out = matched.join(', ') || groups.map((g) => g.source).join(', ');
+    if (key !== undefined) {
+      explained ??= new Map();
+      if (explained.size >= EXPLAINED_MAX) explained.clear();
+      explained.set(key, out);
+    }
+    return out;
   };
 
   let eventIds: string[] | undefined;
@@ -377,6 +391,10 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
   }
   return { field, modifiers: mods, test, explain, eventIds, witness, ...(clauses ? { clauses } : {}) };
 }
+
+/** Per item: string values whose explanation is remembered (at most), and their longest length. */
+const EXPLAINED_MAX = 256;
+const EXPLAINED_MAX_LEN = 1024;
 
 /** Items compiled so far: each item's id for the per-value results memo. */
 let itemCount = 0;
@@ -818,11 +836,13 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
   const eventIds = orIds(compiled.map((c) => c.ids));
   const witness = orW(compiled.map((c) => c.witness));
   const clauses = compiled.length === 1 ? finalClauses(clausesOf(compiled[0])) : undefined;
+  const positives = compiled.map((c) => [...new Set(c.positive)]);
   const explain = (view: EventView): MatchReason[] => {
     const out: MatchReason[] = [];
-    for (const c of compiled) {
-      if (!c.test(view)) continue;
-      for (const name of new Set(c.positive)) {
+    for (let i = 0; i < compiled.length; i++) {
+      // One condition (SigmaHQ's rules): explain is asked only after the rule matched, so it holds.
+      if (compiled.length > 1 && !compiled[i].test(view)) continue;
+      for (const name of positives[i]) {
         const s = sels.get(name);
         if (s && s.test(view)) out.push(...s.explain(view));
       }

@@ -30,6 +30,7 @@ export interface CompiledRule {
   meta: SigmaRuleMeta;
   ref: RuleRef;
   test(view: EventView): boolean;
+  /** Why the event matched: which selection, field and value. Only for an event test() accepted. */
   explain(view: EventView): MatchReason[];
   /** Necessary EventID values (as text); undefined when the rule does not constrain EventID. */
   eventIds?: Set<string>;
