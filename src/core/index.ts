@@ -8,3 +8,4 @@ export * from './ids.ts';
 export * from './repository.ts';
 export * from './time.ts';
 export * from './config.ts';
+export * from './logsource-mapping.ts';

@@ -6,15 +6,14 @@
 // correlations reference to the correlation engine and turn what fires into Alerts too.
 // `generate`: a rule referenced by correlations raises its own alerts only when one of them says
 // `generate: true` (the engine's emitsStandalone).
-import { newId, type Alert, type Event, type MatchReason, type Severity } from '../core/index.ts';
+import { loadDefaultMapping, newId, type Alert, type Event, type LogsourceMapping, type MatchReason, type Severity } from '../core/index.ts';
 import { CorrelationEngine, type CorrelationEngineOptions, type CorrelationFired, type CorrelationRule, type CorrelationStats } from './correlate/index.ts';
-import { loadDefaultMapping, type LogsourceMapping } from './mapping/index.ts';
 import { EventView } from './sigma/event-view.ts';
 import { RuleRouter, type RouterMemoStats } from './sigma/router.ts';
 import type { CompiledRule } from './sigma/types.ts';
 
 export interface DetectorConfig {
-  /** Logsource mapping; default: the shipped src/detect/mapping/logsources.yaml. */
+  /** Logsource mapping; default: the shipped src/core/logsources.yaml. */
   mapping?: LogsourceMapping;
   /** Evaluate every rule on every event instead of routing (for differential tests). */
   fullScan?: boolean;

@@ -4,7 +4,7 @@ import { baseRuleRefs } from './detector.ts';
 import { loadRuleSources as loadSources, type LoadOptions, type RuleSet, type RuleSource } from './sigma/load.ts';
 
 export { createDetector, histogramPercentile, baseRuleRefs, type Detector, type DetectorConfig, type DetectorStats } from './detector.ts';
-export { loadDefaultMapping, parseMapping, type EventClass, type LogsourceMapping } from './mapping/index.ts';
+export { loadDefaultMapping, parseMapping, type EventClass, type LogsourceMapping } from '../core/index.ts';
 export type { CompiledRule, SigmaRuleMeta } from './sigma/types.ts';
 export type { RuleSet, RuleSource, SigmaFilter, LoadOptions } from './sigma/load.ts';
 export { EventView } from './sigma/event-view.ts';

@@ -19,11 +19,10 @@
 // (`witness` alone is its narrowest one), OR unions when every branch is constrained (and keeps
 // each combination of one list per branch), NOT drops the constraint; so a skipped rule cannot match.
 // test/detect/sigma/router.test.ts compares routed against full-scan results over the corpus.
-import type { EventClass } from '../mapping/index.ts';
+import type { EventClass, Fields } from '../../core/index.ts';
 import { finishFieldIndex, indexWitness, LiteralScanner, newFieldIndex, NO_CODES, type Codes, type FieldIndex } from './field-index.ts';
 import { memoBudget } from './value-memo.ts';
 import { collectStrings, scalarText, type EventView } from './event-view.ts';
-import type { Fields } from '../../core/index.ts';
 import type { CompiledRule } from './types.ts';
 import { KEYWORD_FIELD, WITNESS_GRAM, type Witness } from './compile.ts';
 

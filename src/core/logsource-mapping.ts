@@ -1,10 +1,12 @@
-// Logsource routing and field mapping from the editable data file logsources.yaml (format described
-// at its top). `classify(event)` gives the event's product, services, categories and field renames;
-// results are cached per (Channel, EventID) or per parser logsource, so the per-event cost is one
-// map lookup.
+// Sigma logsource taxonomy and field mapping from the editable data file logsources.yaml (format
+// described at its top), the one place that knows Windows channels and EventIDs: ingest/ labels
+// events with it (Event.logsource) and detect/ routes rules by it. `classify(event)` gives the
+// event's product, services, categories and field renames; results are cached per (Channel, EventID)
+// or per parser logsource, so the per-event cost is one map lookup.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ClaimGuardError, type Event, type LogSource } from '../../core/index.ts';
+import { ClaimGuardError } from './errors.ts';
+import type { Event, LogSource } from './event.ts';
 
 export interface EventClass {
   product?: string;
@@ -21,6 +23,8 @@ interface SourceRow { when: LogSource; services: string[]; categories: string[] 
 
 export interface LogsourceMapping {
   classify(event: Pick<Event, 'logsource' | 'fields'>): EventClass;
+  /** The class of a Windows event from its channel and EventID (as given: number or text). */
+  windows(channel: string, eventId: string | number | undefined): EventClass;
   /** The channels table (lower-cased channel → service). */
   channels: Map<string, string>;
 }
@@ -120,21 +124,26 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
     return c;
   }
 
+  /** The Windows class by two lookups (channel, then the EventID as given), both bounded. */
+  function windowsFast(ch: string, id: string | number): EventClass {
+    let byId = byChannel.get(ch);
+    const hit = byId?.get(id);
+    if (hit) return hit;
+    const c = windowsClass(ch, String(id));
+    if (++fastEntries > FAST_CAP) { byChannel.clear(); fastEntries = 1; byId = undefined; }
+    if (!byId) byChannel.set(ch, (byId = new Map()));
+    byId.set(id, c);
+    return c;
+  }
+
   return {
     channels,
+    windows: (channel, eventId) => windowsFast(channel, eventId ?? ''),
     classify(event) {
       const ch = event.fields.Channel;
       if (typeof ch === 'string' && (event.logsource?.product === undefined || event.logsource.product === 'windows')) {
         const v = event.fields.EventID;
-        const id = typeof v === 'number' || typeof v === 'string' ? v : '';
-        let byId = byChannel.get(ch);
-        const hit = byId?.get(id);
-        if (hit) return hit;
-        const c = windowsClass(ch, String(id));
-        if (++fastEntries > FAST_CAP) { byChannel.clear(); fastEntries = 1; byId = undefined; }
-        if (!byId) byChannel.set(ch, (byId = new Map()));
-        byId.set(id, c);
-        return c;
+        return windowsFast(ch, typeof v === 'number' || typeof v === 'string' ? v : '');
       }
       return parserClass(event.logsource ?? {});
     },
@@ -147,7 +156,7 @@ let defaultMapping: LogsourceMapping | undefined;
 export function loadDefaultMapping(): LogsourceMapping {
   if (!defaultMapping) {
     const url = new URL('./logsources.yaml', import.meta.url);
-    defaultMapping = parseMapping(readFileSync(url, 'utf8'), 'src/detect/mapping/logsources.yaml');
+    defaultMapping = parseMapping(readFileSync(url, 'utf8'), 'src/core/logsources.yaml');
   }
   return defaultMapping;
 }
