@@ -382,7 +382,7 @@ export function compileItem(field: string | null, mods: string[], rawValues: unk
         if (!w || (field === null && w.kind !== 'sub')) { ok = false; break; }
         ws.push(w);
       }
-      if (ok && ws.length) found.push(ws);
+      if (ok && ws.length) found.push(ws.slice());
     }
     if (found.length) {
       witness = found[0];
@@ -590,7 +590,7 @@ function andW(ws: (Witness[] | undefined)[]): Witness[] | undefined {
 function orW(ws: (Witness[] | undefined)[]): Witness[] | undefined {
   const out: Witness[] = [];
   for (const w of ws) { if (!w) return undefined; out.push(...w); }
-  return out.length ? out : undefined;
+  return out.length ? out.slice() : undefined;
 }
 
 function splitKey(key: string): { field: string | null; mods: string[] } {

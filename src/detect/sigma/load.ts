@@ -107,6 +107,7 @@ function documents(fc: FileCtx, errors: ClaimGuardError[]): Doc[] {
     errors.push(new ClaimGuardError('SIGMA_LIMIT', `file has ${raw.length} YAML documents (limit ${MAX_DOCUMENTS_PER_FILE})`, { file: fc.src.file, line: 1, column: 1 }));
     return [];
   }
+  ownStrings(raw, new Set());
   const out: Doc[] = [];
   let global: Record<string, unknown> | undefined;
   let prev: Record<string, unknown> | undefined;
@@ -134,6 +135,23 @@ function documents(fc: FileCtx, errors: ClaimGuardError[]): Doc[] {
     out.push({ index, body: merged });
   });
   return out;
+}
+
+/**
+ * Replace, in place, every string of parsed YAML by its own copy: js-yaml's strings are slices of the
+ * file's text, so one kept title or value kept the whole file alive (6 MB over SigmaHQ's corpus).
+ * Each object is visited once (YAML aliases share objects, and may nest deeply).
+ */
+function ownStrings(v: unknown, seen: Set<object>): unknown {
+  if (typeof v === 'string') return v.length < 13 ? v : (JSON.parse(JSON.stringify(v)) as string); // V8 copies shorter slices anyway
+  if (typeof v !== 'object' || v === null || seen.has(v)) return v;
+  seen.add(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = ownStrings(v[i], seen);
+  } else if (isRecord(v)) {
+    for (const k of Object.keys(v)) v[k] = ownStrings(v[k], seen);
+  }
+  return v;
 }
 
 function str(v: unknown): string | undefined {
