@@ -214,6 +214,7 @@ const st = detector.stats();
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const perSec = (count: number, ms: number) => fmt(count / (ms / 1000));
 const mb = (b: number) => (b / 1048576).toFixed(0);
+console.log(`runtime           Node ${process.version}, V8 flags: ${process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--heap')).join(' ') || "Node's defaults"}`);
 console.log(`corpus            ${ruleSet.rules.length} rules loaded, ${ruleSet.errors.length} rejected; load ${fmt(loadWall)} ms wall, ${fmt(loadCpu)} ms CPU`);
 console.log(`events            ${fmt(N)} generated Security/Sysmon events (${mix.length} event types from evtx_attack_samples${UNIQUE ? `, ${UNIQUE}% with every string value unique` : ''}), ${fmt(alerts)} alerts`);
 const detectCpu = pipeCpu - parseCpu;

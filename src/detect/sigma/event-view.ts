@@ -14,8 +14,8 @@ const NONE: unique symbol = Symbol('none');
 
 /**
  * What is remembered about one string value of one field across events (the router's memo entry):
- * its folded form, and results of rule items that depend on that value alone, each an item's id + 1
- * when it held and -(id + 1) when it did not (compile.ts memoItemTest).
+ * its folded form, and results of rule items that depend on that value alone: an item's id (from 1)
+ * when it held, minus the id when it did not (compile.ts memoItemTest).
  */
 export interface ValueNotes { readonly folded: string; results?: number[] }
 
