@@ -23,16 +23,14 @@
 // they left doubled the peak RSS (778 vs 388 MB over 1M events with Node's defaults).
 //
 // --unique makes every string value of that share of events unique: the worst case for the router's
-// per-value memo. Measured 2026-11-27 on the shared 2-core build VM (noisy, ±20% between runs), with
-// the session's first commit (9de2e41) run by this same file in the same sitting:
-//   9de2e41, 300k events      detect 32,491 ev/s per CPU-s (30.8 µs/event), 10.9x JSON.parse, rules/event p50 3 p95 17 mean 5.3
-//   f7fd49f.., 300k events    detect 64,326 ev/s per CPU-s (15.6 µs/event),  5.2x, rules/event p50 1 p95 10 mean 3.0
-//   1M events                 detect 63,180 ev/s (15.8 µs/event), 4.9x; peak RSS 802 MB, live heap 105 MB after GC
-//   10M events                detect 65,699 ev/s (15.2 µs/event), 5.0x; pipeline 18.3 µs/event; peak RSS 752 MB, live heap 100 MB
-//   10M, --max-semi-space-size=4 --max-old-space-size=256: RSS 229 MB after the first batch, 278 MB peak;
-//                             pipeline 19.2 µs/event (the parse-only baseline pays more GC under these
-//                             flags, so compare pipelines, not the detect line)
-//   --unique 100, 300k events detect 40,962 ev/s (24.4 µs/event), 5.9x (9de2e41: 31,828 ev/s, 31.4 µs/event, 7.7x)
+// per-value memo. Measured 2026-11-27 on the shared 2-core build VM (noisy, ±20% between runs; compare
+// ratios, which are measured in the same run). docs/hunt.md has the full table; in short:
+//   9de2e41 (day's start), 300k   detect 10.9x JSON.parse, rules/event p50 3 p95 17 mean 5.3
+//   21ffedf (session start), 300k parse+detect 6.43x the parse-only loop (median of 3, same sitting)
+//   17f083e.., 300k               parse+detect 4.96x the parse-only loop (same sitting); rules/event p50 1 p95 10 mean 3.0
+//   10M events                    detect 80,285 ev/s (12.5 µs/event), 3.30x; floor 0.83x; peak RSS 507 MB, live heap 86 MB
+//   10M, --max-semi-space-size=8 --max-old-space-size=384: peak RSS 281 MB (first batch 204 MB), pipeline +8%
+//   --unique 100, 300k events     detect 34,930 ev/s (28.6 µs/event), 4.47x
 // Rates are per CPU-second of this process (process.cpuUsage), so a busy machine skews them less;
 // wall-clock figures are printed beside them. Events are generated and measured in batches so memory
 // stays flat however many events are asked for.
@@ -181,9 +179,10 @@ while (done < N) {
   pipeCpu += cpuMs() - c;
   pipeWall += performance.now() - w;
   if (keep !== 0) throw new Error('the two loops parsed different events');
-  // the floor: parse, then look every string value up in a memo
+  // the floor: parse, then look every string value up in a memo (with --unique no engine would
+  // remember values, so there is no such floor to print)
   c = cpuMs();
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n && UNIQUE === 0; i++) {
     const fields = JSON.parse(texts[i]) as Fields;
     for (const k in fields) {
       const v = fields[k];
@@ -224,7 +223,8 @@ console.log(`pipeline          parse + process()  ${perSec(N, pipeCpu)} events/s
 console.log(`detect            process()   ${perSec(N, detectCpu)} events/s per CPU-second (${(detectCpu * 1000 / N).toFixed(2)} µs/event = pipeline - parse; wall ${perSec(N, detectWall)}/s)`);
 console.log(`ratio             detect / JSON.parse cost = ${(detectCpu / parseCpu).toFixed(2)}x (target ≤ 1.0x); target ≥ 150,000 events/s`);
 const floor = floorCpu - parseCpu;
-console.log(`floor             a Map lookup of every string value ${(floor * 1000 / N).toFixed(2)} µs/event = ${(floor / parseCpu).toFixed(2)}x JSON.parse (${(100 * floorHits / Math.max(1, floorLookups)).toFixed(1)}% hits): what any exact engine that remembers values pays before running a rule`);
+if (UNIQUE > 0) console.log('floor             not measured with --unique (values that never repeat are not worth remembering)');
+else console.log(`floor             a Map lookup of every string value ${(floor * 1000 / N).toFixed(2)} µs/event = ${(floor / parseCpu).toFixed(2)}x JSON.parse (${(100 * floorHits / Math.max(1, floorLookups)).toFixed(1)}% hits): what any exact engine that remembers values pays before running a rule`);
 console.log(`router memo       ${(100 * st.memo.hits / Math.max(1, st.memo.lookups)).toFixed(1)}% of ${fmt(st.memo.lookups)} field-value lookups answered from the memo (${fmt(st.memo.bypassed)} while a memo stood aside)`);
 console.log(`rules evaluated   per event p50 ${histogramPercentile(st.evaluatedHistogram, 50)}, p95 ${histogramPercentile(st.evaluatedHistogram, 95)}, mean ${(st.rulesEvaluated / st.events).toFixed(1)} of ${ruleSet.rules.length}`);
 console.log(`peak RSS          ${mb(peakRss)} MB (first batch ${mb(rssAt[0])} MB, last ${mb(rssAt[rssAt.length - 1])} MB; target < 300 MB; JS heap in use at the end ${heapEnd()})`);
