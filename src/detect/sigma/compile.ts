@@ -668,7 +668,7 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
       eventIds,
       witness: andW(items.map((i) => i.witness)),
       ...optC(andC(items)),
-      test: (view) => { for (const it of items) if (!it.test(view)) return false; return true; },
+      test: allOf(items.map((it) => it.test)),
       explain: (view) => reasonsOf(name, items, view),
     };
   }
@@ -717,6 +717,20 @@ export function compileSelection(name: string, def: unknown, ctx: ModifierContex
 
 type Fn = (view: EventView) => boolean;
 
+/** AND of tests; one or two without the loop (most selections have one or two items). */
+function allOf(fns: Fn[]): Fn {
+  if (fns.length === 1) return fns[0];
+  if (fns.length === 2) { const [a, b] = fns; return (v) => a(v) && b(v); }
+  return (v) => { for (const f of fns) if (!f(v)) return false; return true; };
+}
+
+/** OR of tests; one or two without the loop. */
+function anyOf(fns: Fn[]): Fn {
+  if (fns.length === 1) return fns[0];
+  if (fns.length === 2) { const [a, b] = fns; return (v) => a(v) || b(v); }
+  return (v) => { for (const f of fns) if (f(v)) return true; return false; };
+}
+
 interface CondCompiled { test: Fn; ids?: Set<string>; witness?: Witness[]; clauses?: Clauses; positive: string[] }
 
 function optC(c: Clauses | undefined): { clauses?: Clauses } {
@@ -743,7 +757,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       const parts = node.args.map((n) => compileCond(n, sels, names, condIndex, problems, negated));
       const fns = parts.map((p) => p.test);
       return {
-        test: fns.length === 2 ? ((a, b) => (v: EventView) => a(v) && b(v))(fns[0], fns[1]) : (v) => { for (const f of fns) if (!f(v)) return false; return true; },
+        test: allOf(fns),
         ids: negated ? undefined : andIds(parts.map((p) => p.ids)),
         witness: negated ? undefined : andW(parts.map((p) => p.witness)),
         ...optC(negated ? undefined : andC(parts)),
@@ -754,7 +768,7 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       const parts = node.args.map((n) => compileCond(n, sels, names, condIndex, problems, negated));
       const fns = parts.map((p) => p.test);
       return {
-        test: (v) => { for (const f of fns) if (f(v)) return true; return false; },
+        test: anyOf(fns),
         ids: negated ? undefined : orIds(parts.map((p) => p.ids)),
         witness: negated ? undefined : orW(parts.map((p) => p.witness)),
         ...optC(negated ? undefined : orC(parts)),
@@ -772,9 +786,9 @@ function compileCond(node: CondNode, sels: Map<string, CompiledSelection>, names
       const idsList = list.map((s) => s.eventIds);
       const wList = list.map((s) => s.witness);
       if (node.quant === 'one') {
-        return { test: (v) => { for (const f of fns) if (f(v)) return true; return false; }, ids: negated ? undefined : orIds(idsList), witness: negated ? undefined : orW(wList), ...optC(negated ? undefined : orC(list)), positive: negated ? [] : matched };
+        return { test: anyOf(fns), ids: negated ? undefined : orIds(idsList), witness: negated ? undefined : orW(wList), ...optC(negated ? undefined : orC(list)), positive: negated ? [] : matched };
       }
-      return { test: (v) => { for (const f of fns) if (!f(v)) return false; return true; }, ids: negated ? undefined : andIds(idsList), witness: negated ? undefined : andW(wList), ...optC(negated ? undefined : andC(list)), positive: negated ? [] : matched };
+      return { test: allOf(fns), ids: negated ? undefined : andIds(idsList), witness: negated ? undefined : andW(wList), ...optC(negated ? undefined : andC(list)), positive: negated ? [] : matched };
     }
   }
 }
@@ -832,7 +846,7 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
   if (problems.length > before || compiled.length === 0) return undefined;
   const main: Fn = compiled.length === 1 ? compiled[0].test : (v) => compiled.some((c) => c.test(v));
   const filterFns = filters.map((f) => f.test);
-  const test: Fn = filterFns.length === 0 ? main : (v) => main(v) && filterFns.every((f) => f(v));
+  const test: Fn = allOf([main, ...filterFns]);
   const eventIds = orIds(compiled.map((c) => c.ids));
   const witness = orW(compiled.map((c) => c.witness));
   const clauses = compiled.length === 1 ? finalClauses(clausesOf(compiled[0])) : undefined;
