@@ -8,6 +8,7 @@ import { type CondNode, ConditionError, expandPattern, parseCondition } from './
 import { applyModifiers, ModifierError, type ModifierContext, type TimePart, type Val, type ValueGroup } from './modifiers.ts';
 import { compileSigmaString, compileStringSet, STAR, type SigmaString, endsWithStar, startsWithStar } from './strings.ts';
 import { cidrContains } from './cidr.ts';
+import { guardedTest } from './linear-regex.ts';
 import { EventView, scalarText } from './event-view.ts';
 
 export type YamlPath = (string | number)[];
@@ -173,8 +174,8 @@ function altTest(v: Val, cased: boolean, timePart: TimePart | undefined): AltTes
     case 'null':
       return (_s, _f, raw) => raw === undefined || raw === null;
     case 're': {
-      const re = compileRegex(v.src, v.flags);
-      return (s) => s !== undefined && (re.lastIndex = 0, re.test(s));
+      const test = guardedTest(compileRegex(v.src, v.flags));
+      return (s) => s !== undefined && test(s);
     }
     case 'cidr':
       return (s) => s !== undefined && cidrContains(v.net, s);

@@ -35,13 +35,30 @@ interface Plan {
 
 interface Bucket {
   selected: CompiledRule[];
+  /** Per EventID (as text). */
   plans: Map<string, Plan>;
+  /** Per list of selected rules (their positions): EventIDs no rule names share one plan. */
+  plansByList: Map<string, Plan>;
 }
+
+/** Rules with one logsource (product, service, category), in corpus order. */
+interface LogsourceGroup { logsource: CompiledRule['meta']['logsource']; rules: CompiledRule[] }
+
+/** Buckets and plans kept at most (both are keyed by event text: a parser's logsource, an EventID). */
+const MAX_CACHED = 4096;
 
 const NO_ID = '\u0000';
 
 /** Field-value lookups of the router's memos: asked, answered from the memo, passed while bypassed. */
 export interface RouterMemoStats { lookups: number; hits: number; bypassed: number }
+
+/** Does a rule logsource select the event class? Each of product, service, category given must match. */
+function selectsLogsource(ls: CompiledRule['meta']['logsource'], cls: EventClass): boolean {
+  if (ls.product !== undefined && ls.product !== cls.product) return false;
+  if (ls.service !== undefined && !cls.services.includes(ls.service)) return false;
+  if (ls.category !== undefined && !cls.categories.includes(ls.category)) return false;
+  return true;
+}
 
 /** A rule's necessary witness lists (at most 32, one mask bit each), or undefined. */
 function clausesOf(r: CompiledRule): Witness[][] | undefined {
@@ -85,21 +102,35 @@ export class RuleRouter {
       const n = clausesOf(r)?.length ?? 1;
       this.full[i] = n >= 32 ? -1 : (1 << n) - 1;
     });
+    const byLogsource = new Map<string, LogsourceGroup>();
+    for (const r of rules) {
+      const ls = r.meta.logsource;
+      const key = `${ls.product ?? ''}\u0000${ls.service ?? ''}\u0000${ls.category ?? ''}`;
+      let g = byLogsource.get(key);
+      if (!g) byLogsource.set(key, (g = { logsource: ls, rules: [] }));
+      g.rules.push(r);
+    }
+    this.groups = [...byLogsource.values()];
   }
 
   static selects(rule: CompiledRule, cls: EventClass): boolean {
-    const ls = rule.meta.logsource;
-    if (ls.product !== undefined && ls.product !== cls.product) return false;
-    if (ls.service !== undefined && !cls.services.includes(ls.service)) return false;
-    if (ls.category !== undefined && !cls.categories.includes(ls.category)) return false;
-    return true;
+    return selectsLogsource(rule.meta.logsource, cls);
   }
 
+  /** The rules grouped by logsource, so a new class is matched against ~200 logsources, not every rule. */
+  private readonly groups: LogsourceGroup[];
+
   private bucket(cls: EventClass): Bucket {
-    let b = this.buckets.get(cls.key);
+    // Keyed by what selects rules (product, services, categories), not by the class: the Windows
+    // classes of one channel's EventIDs mostly select the same rules.
+    const key = `${cls.product ?? ''}\u0000${cls.services.join(',')}\u0000${cls.categories.join(',')}`;
+    let b = this.buckets.get(key);
     if (!b) {
-      b = { selected: this.rules.filter((r) => RuleRouter.selects(r, cls)), plans: new Map() };
-      this.buckets.set(cls.key, b);
+      const selected = this.groups.filter((g) => selectsLogsource(g.logsource, cls)).flatMap((g) => g.rules);
+      selected.sort((x, y) => this.index.get(x)! - this.index.get(y)!);
+      b = { selected, plans: new Map(), plansByList: new Map() };
+      if (this.buckets.size >= MAX_CACHED) this.buckets.clear();
+      this.buckets.set(key, b);
     }
     return b;
   }
@@ -109,6 +140,16 @@ export class RuleRouter {
     let p = b.plans.get(key);
     if (p) return p;
     const list = b.selected.filter((r) => !r.eventIds || (eventId !== undefined && r.eventIds.has(eventId)));
+    const listKey = list.map((r) => this.index.get(r)).join(',');
+    p = b.plansByList.get(listKey) ?? this.buildPlan(list);
+    if (b.plans.size >= MAX_CACHED) { b.plans.clear(); b.plansByList.clear(); }
+    b.plans.set(key, p);
+    b.plansByList.set(listKey, p);
+    return p;
+  }
+
+  /** Index the witnesses of these rules per field; rules without any always run. */
+  private buildPlan(list: CompiledRule[]): Plan {
     const always: CompiledRule[] = [];
     const byField = new Map<string, FieldIndex>();
     // Gram frequencies over this plan's 'sub' literals, so each literal is filed under its rarest gram.
@@ -144,11 +185,7 @@ export class RuleRouter {
       }
     }
     for (const fi of byField.values()) finishFieldIndex(fi);
-    p = { always, fields: [...byField.values()] };
-    // Keep the plan cache bounded (EventIDs are attacker-controlled text).
-    if (b.plans.size > 4096) b.plans.clear();
-    b.plans.set(key, p);
-    return p;
+    return { always, fields: [...byField.values()] };
   }
 
   /**
