@@ -218,3 +218,36 @@ test('item results remembered per string value: the same value answers every ite
   assert.deepEqual(got.slice(0, 5), ['31,32', '32', '31', '34', '33,34']);
   assert.deepEqual(got.slice(5, 10), got.slice(0, 5), 'answered from remembered results, the same');
 });
+
+test('EventIDs that select the same rules share one plan; buckets and plans stay bounded on hostile text', async () => {
+  const { loadRuleSources } = await import('../../../src/detect/index.ts');
+  const { RuleRouter } = await import('../../../src/detect/sigma/router.ts');
+  const { EventView } = await import('../../../src/detect/sigma/event-view.ts');
+  const sec = (id: string, detection: string): { file: string; text: string } => ({
+    file: `${id}.yml`,
+    text: `title: S ${id}\nid: 00000000-0000-4000-8000-0000000000${id}\nlogsource:\n  product: windows\n  service: security\ndetection:\n${detection}\nlevel: high\n`,
+  });
+  const rs = loadRuleSources([
+    sec('41', "  sel:\n    EventID: 4625\n    TargetUserName|contains: 'zzadmin'\n  condition: sel"),
+    sec('42', "  sel:\n    SubjectUserName|endswith: '$zz'\n  condition: sel"),
+  ]);
+  assert.deepEqual(rs.errors, []);
+  const r = new RuleRouter(rs.rules);
+  const m = loadDefaultMapping();
+  const planOf = (id: number): unknown => {
+    const ev = makeEvent({ Channel: 'Security', EventID: id, SubjectUserName: 'host$zz' });
+    const cls = m.classify(ev);
+    assert.equal(r.candidates(cls, id, new EventView(ev.fields, cls.alias)).length, 1, `rule 42 for EventID ${id}`);
+    return (r as unknown as { planOfClass: Map<unknown, { plan: unknown }> }).planOfClass.get(cls)!.plan;
+  };
+  assert.equal(planOf(4624), planOf(4672), 'no rule names 4624 or 4672: one plan');
+  assert.notEqual(planOf(4625), planOf(4624), 'rule 41 names 4625');
+  // Parser logsources are event text: 5,000 made-up products make 5,000 classes.
+  for (let i = 0; i < 5000; i++) {
+    const ev = makeEvent({ msg: 'x' }, { product: `p${i}`, service: 'svc' });
+    const cls = m.classify(ev);
+    r.candidates(cls, undefined, new EventView(ev.fields, cls.alias));
+  }
+  const buckets = (r as unknown as { buckets: Map<string, unknown> }).buckets;
+  assert.ok(buckets.size <= 4096, `${buckets.size} buckets`);
+});
