@@ -4,7 +4,9 @@
 // process starts would stall detection. V8 also has a linear-time engine (the `l` flag, behind
 // --enable-experimental-regexp-engine, which can be turned on at run time): a value longer than
 // LINEAR_FROM characters is tested there (19 ms for the same line, growing linearly), a shorter one
-// on the backtracking engine, which is about twice as fast on ordinary values. Expressions the
+// on the backtracking engine, which is about twice as fast on ordinary values — unless the expression
+// has MANY_UNBOUNDED or more unbounded repetitions (`*`, `+`, `{n,}`), whose backtracking grows like a
+// power of the length (the 14-plus pattern takes 3 ms on 255 characters): those always run linear. Expressions the
 // linear engine cannot run (backreferences, lookaround, large counted repetitions: 38 of SigmaHQ's
 // 202) stay on the backtracking engine for every value.
 import { setFlagsFromString } from 'node:v8';
@@ -31,12 +33,21 @@ export function linearTwin(re: RegExp): RegExp | undefined {
   }
 }
 
-/** re.test, on the linear-time engine for long values (see above). */
+/** Unbounded repetitions from which an expression always runs on the linear-time engine. */
+export const MANY_UNBOUNDED = 3;
+
+/** How many `*`, `+` and `{n,}` an expression's source holds (an estimate: escapes are skipped). */
+export function unboundedRepetitions(source: string): number {
+  return source.replace(/\\./g, '').match(/[*+]|\{\d+,\}/g)?.length ?? 0;
+}
+
+/** re.test, on the linear-time engine for long values or many unbounded repetitions (see above). */
 export function guardedTest(re: RegExp): (s: string) => boolean {
   const linear = linearTwin(re);
   if (!linear) return (s) => (re.lastIndex = 0, re.test(s));
+  const from = unboundedRepetitions(re.source) >= MANY_UNBOUNDED ? 0 : LINEAR_FROM;
   return (s) => {
-    const r = s.length >= LINEAR_FROM ? linear : re;
+    const r = s.length >= from ? linear : re;
     r.lastIndex = 0;
     return r.test(s);
   };

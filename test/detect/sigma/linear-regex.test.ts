@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { compileRegex } from '../../../src/detect/sigma/compile.ts';
-import { guardedTest, LINEAR_FROM, linearTwin } from '../../../src/detect/sigma/linear-regex.ts';
+import { guardedTest, LINEAR_FROM, linearTwin, MANY_UNBOUNDED, unboundedRepetitions } from '../../../src/detect/sigma/linear-regex.ts';
 import { eventFromEvtxJson } from '../../../src/ingest/formats/winevent.ts';
 import { sharedData } from '../../helpers/data.ts';
 import { corpusFiles } from './helpers.ts';
@@ -57,15 +57,17 @@ test('the linear-time engine answers as the backtracking one: SigmaHQ expression
   for (const { file, src } of regexes) {
     let re: RegExp;
     try { re = compileRegex(src, ''); } catch { continue; }
+    const guarded = guardedTest(re);
     const twin = linearTwin(re);
+    for (const v of sample) {
+      const want = re.test(v);
+      assert.equal(guarded(v), want, `${file}: /${src}/ guarded, on ${JSON.stringify(v.slice(0, 80))}`);
+      if (twin) assert.equal(twin.test(v), want, `${file}: /${src}/ linear, on ${JSON.stringify(v.slice(0, 80))}`);
+      if (want) matches++;
+    }
     if (!twin) continue;
     twins++;
     assert.ok(twin.flags.includes('l'));
-    for (const v of sample) {
-      const want = re.test(v);
-      assert.equal(twin.test(v), want, `${file}: /${src}/ on ${JSON.stringify(v.slice(0, 80))}`);
-      if (want) matches++;
-    }
   }
   assert.ok(twins > 120, `${twins} of ${regexes.length} expressions run on the linear engine`);
   assert.ok(matches > 50, `${matches} matches compared`);
@@ -78,6 +80,13 @@ test('the special-characters rule is answered on a long hostile command line, an
   assert.equal(plus('a'.repeat(20_000) + '+'.repeat(14)), true);
   assert.equal(plus('+'.repeat(14)), true, 'short values: backtracking engine');
   assert.equal(plus(`${'+'.repeat(7)}\n${'+'.repeat(7)}${'a'.repeat(300)}`), false, 'no s flag: . stops at a line break');
+});
+
+test('unbounded repetitions are counted outside escapes; many of them run linear at any length', () => {
+  assert.equal(unboundedRepetitions('\\+.*\\+.*\\+'), 2);
+  assert.equal(unboundedRepetitions('[a-z]{2,}x.*y+'), 3);
+  assert.equal(unboundedRepetitions('\\*\\*x{1,3}'), 0);
+  assert.ok(unboundedRepetitions(Array.from({ length: 14 }, () => '\\+').join('.*')) >= MANY_UNBOUNDED);
 });
 
 test('expressions the linear engine cannot run stay on the backtracking engine', () => {
