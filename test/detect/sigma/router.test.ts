@@ -251,3 +251,60 @@ test('EventIDs that select the same rules share one plan; buckets and plans stay
   const buckets = (r as unknown as { buckets: Map<string, unknown> }).buckets;
   assert.ok(buckets.size <= 4096, `${buckets.size} buckets`);
 });
+
+test('routed detection equals a full scan on events mixed from the attack samples (memo and remembered results across new combinations)', () => {
+  const rs = loadCorpus();
+  // Like bench/sigma.ts: each field of a Security/Sysmon event drawn from that field's values in other
+  // events of the same channel and EventID, so values repeat in new company and the per-value memo
+  // and remembered item results are exercised across different rules. (Both detectors share the
+  // rules' closures, so remembered explanations are checked by the next test instead.)
+  const byTemplate = new Map<string, Event[]>();
+  for (const ev of attackSample(3)) {
+    const ch = ev.fields.Channel;
+    if (ch !== 'Security' && ch !== 'Microsoft-Windows-Sysmon/Operational') continue;
+    const k = `${String(ch)}|${String(ev.fields.EventID)}`;
+    let l = byTemplate.get(k);
+    if (!l) byTemplate.set(k, (l = []));
+    l.push(ev);
+  }
+  const templates = [...byTemplate.values()].filter((l) => l.length >= 5);
+  assert.ok(templates.length >= 8, `${templates.length} templates`);
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const events: Event[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const l = templates[rnd(templates.length)];
+    const fields: Record<string, unknown> = {};
+    for (const k of Object.keys(l[0].fields)) {
+      const v = l[rnd(l.length)].fields[k];
+      if (v !== undefined) fields[k] = v;
+    }
+    fields.Channel = l[0].fields.Channel;
+    fields.EventID = l[0].fields.EventID;
+    events.push(makeEvent(fields as Event['fields'], l[0].logsource, i));
+  }
+  const routed = createDetector({ rules: rs.rules });
+  const full = createDetector({ rules: rs.rules, config: { fullScan: true } });
+  const key = (a: { rule: { id: string }; why: unknown }): string => `${a.rule.id} ${JSON.stringify(a.why)}`;
+  let alerts = 0;
+  for (const ev of [...events, ...events]) {
+    const a = routed.process(ev).map(key).sort();
+    assert.deepEqual(a, full.process(ev).map(key).sort(), `event ${JSON.stringify(ev.fields).slice(0, 200)}`);
+    alerts += a.length;
+  }
+  assert.ok(alerts > 300, `${alerts} alerts`);
+  assert.ok(routed.stats().memo.hits > routed.stats().memo.lookups / 2, 'the memo answered most lookups');
+});
+
+test('the remembered explanation is the value that matched this event\'s value', async () => {
+  const { loadRuleSources } = await import('../../../src/detect/index.ts');
+  const rs = loadRuleSources([processRule('51', "  sel:\n    Image|endswith:\n      - '\\zza.exe'\n      - '\\zzb.exe'\n  condition: sel")]);
+  assert.deepEqual(rs.errors, []);
+  const det = createDetector({ rules: rs.rules });
+  const why = (img: string): unknown => det.process(sysmon1(img, 'x'))[0]?.why.map((w) => w.value);
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(why('C:\\t\\zza.exe'), ['\\zza.exe']);
+    assert.deepEqual(why('C:\\t\\zzb.exe'), ['\\zzb.exe']);
+    assert.deepEqual(why('C:\\T\\ZZA.EXE'), ['\\zza.exe']);
+  }
+});
