@@ -28,6 +28,7 @@
 //   9de2e41 (day's start), 300k   detect 10.9x JSON.parse, rules/event p50 3 p95 17 mean 5.3
 //   21ffedf (session start), 300k parse+detect 6.43x the parse-only loop (median of 3, same sitting)
 //   17f083e.., 300k               parse+detect 4.96x the parse-only loop (same sitting); rules/event p50 1 p95 10 mean 3.0
+//   1M events (final, 2026-11-27) detect 89,646 ev/s (11.2 µs/event), 3.28x; floor 0.82x; peak RSS 386 MB
 //   10M events                    detect 80,285 ev/s (12.5 µs/event), 3.30x; floor 0.83x; peak RSS 507 MB, live heap 86 MB
 //   10M, --max-semi-space-size=8 --max-old-space-size=384: peak RSS 281 MB (first batch 204 MB), pipeline +8%
 //   --unique 100, 300k events     detect 34,930 ev/s (28.6 µs/event), 4.47x
