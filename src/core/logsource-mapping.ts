@@ -14,8 +14,6 @@ export interface EventClass {
   categories: string[];
   /** Sigma field name → event field name for this source. */
   alias?: Record<string, string>;
-  /** Stable key of this class (router cache). */
-  key: string;
 }
 
 interface EventRow { service: string; eventIds: Set<string>; categories: string[]; fields?: Record<string, string> }
@@ -99,7 +97,7 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
         if (r.fields) alias = { ...alias, ...r.fields };
       }
     }
-    c = { product: 'windows', services: service ? [service] : [], categories, ...(alias ? { alias } : {}), key };
+    c = { product: 'windows', services: service ? [service] : [], categories, ...(alias ? { alias } : {}) };
     // Channel and EventID are event text: keep the cache bounded.
     if (cache.size >= 65536) cache.clear();
     cache.set(key, c);
@@ -118,7 +116,7 @@ export function parseMapping(text: string, file = 'logsources.yaml'): LogsourceM
       for (const x of s.services) if (!services.includes(x)) services.push(x);
       for (const x of s.categories) if (!categories.includes(x)) categories.push(x);
     }
-    c = { ...(ls.product ? { product: ls.product } : {}), services, categories, key };
+    c = { ...(ls.product ? { product: ls.product } : {}), services, categories };
     if (cache.size >= 65536) cache.clear();
     cache.set(key, c);
     return c;

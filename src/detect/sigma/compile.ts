@@ -845,7 +845,7 @@ export function compileDetection(detection: Record<string, unknown>, ctx: Modifi
     }
   }
   if (problems.length > before || compiled.length === 0) return undefined;
-  const main: Fn = compiled.length === 1 ? compiled[0].test : (v) => compiled.some((c) => c.test(v));
+  const main = anyOf(compiled.map((c) => c.test));
   const filterFns = filters.map((f) => f.test);
   const test: Fn = allOf([main, ...filterFns]);
   const eventIds = orIds(compiled.map((c) => c.ids));
