@@ -7,22 +7,13 @@
 //   ordinary   every SigmaHQ `re` expression over real values of ../shared/data/evtx_attack_samples
 //
 //   node_modules/.bin/node bench/regex.ts
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileRegex } from '../src/detect/sigma/compile.ts';
 import { guardedTest, LINEAR_FROM, MANY_UNBOUNDED } from '../src/detect/sigma/linear-regex.ts';
 import { eventFromEvtxJson } from '../src/ingest/formats/winevent.ts';
+import { DATA, filesUnder } from './files.ts';
 
-const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
-
-function walk(dir: string, pick: (n: string) => boolean, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, pick, out);
-    else if (pick(e.name)) out.push(p);
-  }
-  return out;
-}
 
 function timeMs(f: () => void): number {
   const t = performance.now();
@@ -42,7 +33,7 @@ for (const n of [242, 1_000, 10_000, 30_000]) {
 }
 
 const srcs: string[] = [];
-for (const f of walk(join(DATA, 'sigma_rules'), (n) => n.endsWith('.yml'))) {
+for (const f of filesUnder(join(DATA, 'sigma_rules'), (n) => n.endsWith('.yml'))) {
   for (const m of readFileSync(f, 'utf8').matchAll(/\|re(?:\|[a-z]+)*:\s*'((?:[^']|'')*)'/g)) srcs.push(m[1].replace(/''/g, "'"));
 }
 const pairs: [RegExp, (s: string) => boolean][] = [];
@@ -50,7 +41,7 @@ for (const s of srcs) {
   try { pairs.push([compileRegex(s, ''), guardedTest(compileRegex(s, ''))]); } catch { /* rejected by the loader too */ }
 }
 const values: string[] = [];
-for (const f of walk(join(DATA, 'evtx_attack_samples'), (n) => n.endsWith('.jsonl'))) {
+for (const f of filesUnder(join(DATA, 'evtx_attack_samples'), (n) => n.endsWith('.jsonl'))) {
   for (const line of readFileSync(f, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     for (const k of ['CommandLine', 'ParentCommandLine', 'Image', 'ScriptBlockText']) {

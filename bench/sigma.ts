@@ -35,7 +35,7 @@
 // Rates are per CPU-second of this process (process.cpuUsage), so a busy machine skews them less;
 // wall-clock figures are printed beside them. Events are generated and measured in batches so memory
 // stays flat however many events are asked for.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
@@ -43,6 +43,7 @@ import { runInNewContext } from 'node:vm';
 import type { Fields, FieldValue } from '../src/core/index.ts';
 import { createDetector, histogramPercentile, loadRuleSources } from '../src/detect/index.ts';
 import { eventFromEvtxJson } from '../src/ingest/formats/winevent.ts';
+import { DATA, filesUnder } from './files.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, unique: { type: 'string' } } });
 const N = Number(values.events ?? 1_000_000);
@@ -55,27 +56,17 @@ if (!Number.isSafeInteger(N) || N <= 0 || !Number.isSafeInteger(BATCH) || BATCH 
   process.stderr.write('usage: node bench/sigma.ts [--events N] [--batch N] [--seed N] [--unique PERCENT]\n');
   process.exit(2);
 }
-const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
-function walk(dir: string, pick: (n: string) => boolean, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, pick, out);
-    else if (pick(e.name)) out.push(p);
-  }
-  return out;
-}
-
 // ---- 1. load the corpus
 const t0 = performance.now();
 const c0 = cpuMs();
 const root = join(DATA, 'sigma_rules');
-const ruleSet = loadRuleSources(walk(root, (n) => /\.ya?ml$/.test(n)).map((f) => ({ file: relative(root, f), text: readFileSync(f, 'utf8') })));
+const ruleSet = loadRuleSources(filesUnder(root, (n) => /\.ya?ml$/.test(n)).map((f) => ({ file: relative(root, f), text: readFileSync(f, 'utf8') })));
 const loadCpu = cpuMs() - c0;
 const loadWall = performance.now() - t0;
 const detector = createDetector({ rules: ruleSet.rules, correlations: ruleSet.correlations });
@@ -83,7 +74,7 @@ const detector = createDetector({ rules: ruleSet.rules, correlations: ruleSet.co
 // ---- 2. value distributions from the attack samples (Security and Sysmon only)
 interface Template { channel: string; eventId: number; weight: number; fields: Map<string, FieldValue[]> }
 const templates = new Map<string, Template>();
-for (const f of walk(join(DATA, 'evtx_attack_samples'), (n) => n.endsWith('.jsonl'))) {
+for (const f of filesUnder(join(DATA, 'evtx_attack_samples'), (n) => n.endsWith('.jsonl'))) {
   for (const line of readFileSync(f, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const p = eventFromEvtxJson(JSON.parse(line));

@@ -79,6 +79,8 @@ export class RuleRouter {
   /** Per rule: the mask with every clause bit set. */
   private readonly full: Int32Array;
   private readonly index = new Map<CompiledRule, number>();
+  /** The rules grouped by logsource, so a new class is matched against ~200 logsources, not every rule. */
+  private readonly groups: LogsourceGroup[];
   /** Characters all value memos of this router may keep alive together. */
   private readonly memoBudget = memoBudget();
   /** Scans values; clears the marks of every cached field index before its counter wraps. */
@@ -116,9 +118,6 @@ export class RuleRouter {
   static selects(rule: CompiledRule, cls: EventClass): boolean {
     return selectsLogsource(rule.meta.logsource, cls);
   }
-
-  /** The rules grouped by logsource, so a new class is matched against ~200 logsources, not every rule. */
-  private readonly groups: LogsourceGroup[];
 
   private bucket(cls: EventClass): Bucket {
     // Keyed by what selects rules (product, services, categories), not by the class: the Windows
@@ -306,10 +305,5 @@ export class RuleRouter {
       out.bypassed += fi.memo.totalBypassed;
     }
     return out;
-  }
-
-  /** Every rule whose logsource selects the class (no narrowing), for tests and stats. */
-  byLogsource(cls: EventClass): CompiledRule[] {
-    return this.rules.filter((r) => RuleRouter.selects(r, cls));
   }
 }
